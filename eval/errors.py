@@ -1,0 +1,75 @@
+"""The exception tree of ``eval``.
+
+    GoldbenchError                 anything the user can fix; the CLI prints one line, exit 2
+    ├── InputError                 a file or a record in it is wrong (carries file:line, doc id)
+    │   ├── FormatError            cannot be parsed / unknown or undetectable format
+    │   └── ValidationError        parsed, but offsets, text, ids or labels are inconsistent
+    └── UsageError                 options that do not fit together
+
+A ``ValidationError`` may carry several problems (one ``Problem`` per line); the CLI prints each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a record came from: a file and a 1-based line (0 when not line-based)."""
+
+    path: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    @classmethod
+    def of(cls, path: str | Path, line: int = 0) -> Location:
+        return cls(str(path), line)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the input, phrased for a person: where, what, and what to do."""
+
+    where: str
+    message: str
+    doc_id: str | None = None
+
+    def __str__(self) -> str:
+        doc = f" document {self.doc_id!r}:" if self.doc_id is not None else ""
+        return f"{self.where}:{doc} {self.message}"
+
+
+class GoldbenchError(Exception):
+    """Base of every error a user can fix."""
+
+    exit_code = 2
+
+    def lines(self) -> list[str]:
+        return [str(self)]
+
+
+class UsageError(GoldbenchError):
+    """Options that contradict each other or name something that does not exist."""
+
+
+class InputError(GoldbenchError):
+    """Something in an input file is wrong."""
+
+
+class FormatError(InputError):
+    """The input cannot be parsed, or its format cannot be recognised."""
+
+
+class ValidationError(InputError):
+    """The input parsed but is inconsistent; carries one ``Problem`` per line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]

@@ -1,0 +1,110 @@
+"""Files: hashing, atomic writes, and gold-set folders (``documents.jsonl`` + ``manifest.json``)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from .errors import FormatError
+from .model import Document
+
+GOLD_DOCUMENTS = "documents.jsonl"
+GOLD_MANIFEST = "manifest.json"
+FORMAT_VERSION = "goldbench.gold/1"
+
+
+def sha256_file(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@contextmanager
+def atomic_write(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
+    """Write to a temporary file beside ``path`` and rename it into place only on success."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        encoding = None if "b" in mode else "utf-8"
+        with os.fdopen(fd, mode, encoding=encoding) as f:
+            yield f
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def document_to_json(doc: Document) -> dict[str, Any]:
+    """The canonical JSON object of a document (unknown fields kept, ``None`` fields dropped)."""
+    out: dict[str, Any] = dict(doc.extra)
+    out["id"] = doc.id
+    out["text"] = doc.text
+    out["entities"] = [_drop_none(e._asdict()) for e in doc.entities]
+    if doc.events:
+        out["events"] = [
+            _drop_none(
+                {
+                    "id": ev.id,
+                    "type": ev.type,
+                    "trigger": _drop_none(ev.trigger._asdict()),
+                    "arguments": [_drop_none(a._asdict()) for a in ev.arguments],
+                }
+            )
+            for ev in doc.events
+        ]
+    if doc.mentions:
+        out["entities"] += [m._asdict() for m in doc.mentions]
+    return out
+
+
+def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v is not None}
+
+
+def write_documents(path: str | Path, docs: Iterable[Document]) -> str:
+    """Write canonical JSONL atomically; returns the file's sha256."""
+    h = hashlib.sha256()
+    with atomic_write(path, "wb") as f:
+        for doc in docs:
+            line = orjson.dumps(document_to_json(doc)) + b"\n"
+            h.update(line)
+            f.write(line)
+    return h.hexdigest()
+
+
+def resolve_documents_path(path: str | Path) -> Path:
+    """A gold set is a JSONL file or a folder holding ``documents.jsonl``."""
+    p = Path(path)
+    if p.is_dir():
+        inner = p / GOLD_DOCUMENTS
+        if not inner.is_file():
+            raise FormatError(f"{p}: a gold folder must contain {GOLD_DOCUMENTS}; none found")
+        return inner
+    if not p.exists():
+        raise FormatError(f"{p}: no such file or folder")
+    return p
+
+
+def read_manifest(path: str | Path) -> dict[str, Any] | None:
+    """The manifest of a gold folder, or None when ``path`` is a plain file."""
+    p = Path(path)
+    m = p / GOLD_MANIFEST if p.is_dir() else None
+    if m is None or not m.is_file():
+        return None
+    try:
+        data = orjson.loads(m.read_bytes())
+    except orjson.JSONDecodeError as exc:
+        raise FormatError(f"{m}: not valid JSON ({exc}); fix or regenerate the manifest") from None
+    if not isinstance(data, dict):
+        raise FormatError(f"{m}: the manifest must be a JSON object")
+    return data

@@ -1,0 +1,98 @@
+"""Readers for extractor output and gold sets, in a registry keyed by format name.
+
+Each reader turns a path into documents. ``detect`` picks a format from the extension and,
+when that is ambiguous, the first bytes; ``--pred-format`` overrides it. Readers that only
+have tokens (CoNLL/BIO) need the gold documents to align tokens back to character offsets:
+they receive them as ``reference``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import FormatError
+from ..io import resolve_documents_path, sha256_file
+from ..model import Corpus, Document
+
+Reference = Mapping[str, Document]
+ReadFn = Callable[[Path, "Reference | None"], list[Document]]
+DetectFn = Callable[[Path, bytes], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderSpec:
+    name: str
+    read: ReadFn
+    detect: DetectFn
+    description: str
+    needs_reference: bool = False
+
+
+REGISTRY: dict[str, ReaderSpec] = {}
+
+
+def register(spec: ReaderSpec) -> ReaderSpec:
+    REGISTRY[spec.name] = spec
+    return spec
+
+
+def _load_builtin() -> None:
+    # Imported for their ``register`` side effect; the order is the detection order.
+    from . import jsonl  # noqa: F401
+
+    for optional in ("conll", "brat"):
+        try:
+            __import__(f"{__name__}.{optional}")
+        except ModuleNotFoundError as exc:  # a reader module not written yet
+            if exc.name != f"{__name__}.{optional}":
+                raise
+
+
+def formats() -> dict[str, ReaderSpec]:
+    if not REGISTRY:
+        _load_builtin()
+    return REGISTRY
+
+
+def detect(path: Path) -> ReaderSpec:
+    specs = formats()
+    head = b""
+    if path.is_file():
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    for spec in specs.values():
+        if spec.detect(path, head):
+            return spec
+    names = ", ".join(specs)
+    raise FormatError(f"{path}: cannot tell its format; pass --pred-format (one of: {names})")
+
+
+def read_corpus(path: str | Path, *, fmt: str | None = None, reference: Reference | None = None) -> Corpus:
+    """Read documents from ``path`` in format ``fmt`` (detected when None)."""
+    p = Path(path)
+    if p.is_dir() and (p / "documents.jsonl").is_file():
+        p = resolve_documents_path(p)
+    if not p.exists():
+        raise FormatError(f"{p}: no such file or folder")
+    specs = formats()
+    if fmt is None:
+        spec = detect(p)
+    elif fmt in specs:
+        spec = specs[fmt]
+    else:
+        raise FormatError(f"unknown format {fmt!r}; use one of: {', '.join(specs)}")
+    docs = spec.read(p, reference)
+    digest = sha256_file(p) if p.is_file() else _sha256_tree(p)
+    return Corpus(str(p), digest, tuple(docs), spec.name)
+
+
+def _sha256_tree(folder: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    for f in sorted(x for x in folder.rglob("*") if x.is_file()):
+        h.update(str(f.relative_to(folder)).encode() + b"\0")
+        h.update(sha256_file(f).encode())
+    return h.hexdigest()

@@ -1,0 +1,155 @@
+"""Canonical JSONL: one document per line (see docs/formats.md).
+
+Structure is checked here (types, required keys), each problem named ``file:line``; whether
+offsets fit the text is ``eval.validate``'s job. Entities with ``text`` but no offsets become
+offset-free ``Mention``s. Unknown fields are kept in ``Document.extra``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from ..errors import FormatError
+from ..model import EMPTY, Argument, Document, Entity, Event, Mention, Span
+from . import ReaderSpec, Reference, register
+
+_KNOWN = frozenset({"id", "text", "entities", "events"})
+
+
+class _Bad(Exception):
+    """A structural problem inside one record; turned into FormatError with file:line."""
+
+
+def _int(v: Any, what: str) -> int:
+    if type(v) is not int:
+        raise _Bad(f"{what} must be an integer, got {v!r}")
+    return v
+
+
+def _str(v: Any, what: str, *, optional: bool = False) -> Any:
+    if v is None and optional:
+        return None
+    if not isinstance(v, str):
+        raise _Bad(f"{what} must be a string, got {v!r}")
+    return v
+
+
+def _entity(e: Any, i: int) -> Entity | Mention:
+    if not isinstance(e, dict):
+        raise _Bad(f"entities[{i}] must be an object")
+    label = _str(e.get("label"), f"entities[{i}].label")
+    if "start" not in e and "end" not in e:
+        text = e.get("text")
+        if not isinstance(text, str):
+            raise _Bad(f"entities[{i}] has neither offsets (start/end) nor text")
+        return Mention(label, text)
+    return Entity(
+        _int(e.get("start"), f"entities[{i}].start"),
+        _int(e.get("end"), f"entities[{i}].end"),
+        label,
+        _str(e.get("id"), f"entities[{i}].id", optional=True),
+        _str(e.get("text"), f"entities[{i}].text", optional=True),
+    )
+
+
+def _argument(a: Any, where: str) -> Argument:
+    if not isinstance(a, dict):
+        raise _Bad(f"{where} must be an object")
+    role = _str(a.get("role"), f"{where}.role")
+    if "entity" in a:
+        return Argument(role, entity=_str(a["entity"], f"{where}.entity"))
+    if "start" not in a and "end" not in a:
+        text = a.get("text")
+        if not isinstance(text, str):
+            raise _Bad(f"{where} needs offsets (start/end), an entity id, or a text")
+        return Argument(role, text=text)
+    return Argument(
+        role,
+        _int(a.get("start"), f"{where}.start"),
+        _int(a.get("end"), f"{where}.end"),
+        None,
+        _str(a.get("text"), f"{where}.text", optional=True),
+    )
+
+
+def _event(ev: Any, i: int) -> Event:
+    where = f"events[{i}]"
+    if not isinstance(ev, dict):
+        raise _Bad(f"{where} must be an object")
+    trig = ev.get("trigger")
+    if not isinstance(trig, dict):
+        raise _Bad(f"{where}.trigger must be an object with start and end")
+    if "start" in trig or "end" in trig:
+        trigger = Span(
+            _int(trig.get("start"), f"{where}.trigger.start"),
+            _int(trig.get("end"), f"{where}.trigger.end"),
+            _str(trig.get("text"), f"{where}.trigger.text", optional=True),
+        )
+    else:
+        trigger = Span(-1, -1, _str(trig.get("text"), f"{where}.trigger.text"))
+    args = ev.get("arguments", [])
+    if not isinstance(args, list):
+        raise _Bad(f"{where}.arguments must be a list")
+    return Event(
+        _str(ev.get("type"), f"{where}.type"),
+        trigger,
+        tuple(_argument(a, f"{where}.arguments[{j}]") for j, a in enumerate(args)),
+        _str(ev.get("id"), f"{where}.id", optional=True),
+    )
+
+
+def parse_record(obj: Any, path: str, line: int) -> Document:
+    """One canonical JSON object -> Document (raises FormatError naming path:line)."""
+    try:
+        if not isinstance(obj, dict):
+            raise _Bad("each line must be a JSON object")
+        doc_id = obj.get("id")
+        if isinstance(doc_id, int) and not isinstance(doc_id, bool):
+            doc_id = str(doc_id)
+        doc_id = _str(doc_id, "id")
+        text = _str(obj.get("text"), "text")
+        raw_entities = obj.get("entities", [])
+        if not isinstance(raw_entities, list):
+            raise _Bad("entities must be a list")
+        entities: list[Entity] = []
+        mentions: list[Mention] = []
+        for i, e in enumerate(raw_entities):
+            item = _entity(e, i)
+            (mentions if isinstance(item, Mention) else entities).append(item)  # type: ignore[arg-type]
+        raw_events = obj.get("events", [])
+        if not isinstance(raw_events, list):
+            raise _Bad("events must be a list")
+        events = tuple(_event(ev, i) for i, ev in enumerate(raw_events))
+        extra = {k: v for k, v in obj.items() if k not in _KNOWN} if len(obj) > 3 else EMPTY
+        return Document(doc_id, text, tuple(entities), events, tuple(mentions), extra or EMPTY, path, line)
+    except _Bad as exc:
+        ident = obj.get("id") if isinstance(obj, dict) else None
+        doc = f" document {ident!r}:" if ident is not None else ""
+        raise FormatError(f"{path}:{line}:{doc} {exc}; fix the record (see docs/formats.md)") from None
+
+
+def read_jsonl(path: Path, reference: Reference | None = None) -> list[Document]:
+    docs: list[Document] = []
+    name = str(path)
+    with open(path, "rb") as f:
+        for line_no, raw in enumerate(f, 1):
+            if not raw.strip():
+                continue
+            try:
+                obj = orjson.loads(raw)
+            except orjson.JSONDecodeError as exc:
+                raise FormatError(f"{name}:{line_no}: not valid JSON ({exc}); one JSON object per line") from None
+            docs.append(parse_record(obj, name, line_no))
+    return docs
+
+
+def _detect(path: Path, head: bytes) -> bool:
+    return path.suffix.lower() in {".jsonl", ".ndjson"} or (
+        path.suffix.lower() == ".json" and head.lstrip().startswith(b"{")
+    )
+
+
+register(ReaderSpec("jsonl", read_jsonl, _detect, "canonical JSONL, one document per line"))
