@@ -4,8 +4,7 @@ rendering of a ``Report`` made in ``eval.render``; nothing else formats results.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from .counts import PRF, Counts, Metrics, Scheme
 
@@ -65,6 +64,91 @@ class ErrorCase:
 
 
 @dataclass(frozen=True, slots=True)
+class Confusion:
+    """Label confusion over boundary-matched spans (exact scheme pairs), plus missed/spurious.
+
+    Rows are gold labels then ``NONE`` (spurious predictions); columns are predicted labels
+    then ``NONE`` (missed gold spans). ``matrix[i][j]`` counts spans.
+    """
+
+    labels: tuple[str, ...]
+    matrix: tuple[tuple[int, ...], ...]
+
+    NONE = "(none)"
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """A bootstrap confidence interval of one metric."""
+
+    estimate: float
+    low: float
+    high: float
+    level: float = 0.95
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Paired comparison of extractor B against A on the same gold, for one metric."""
+
+    metric: str  # e.g. "entities.strict.f1"
+    a: float
+    b: float
+    delta: float  # b - a
+    p_bootstrap: float
+    p_randomization: float
+    samples: int
+
+
+class CheckKind(enum.Enum):
+    FLOOR = "floor"  # --fail-under metric=value
+    MAX_DROP = "max_drop"  # --max-drop [metric=]value against a baseline
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One gate check; ``value``/``baseline`` are None when the metric is missing there."""
+
+    metric: str
+    kind: CheckKind
+    threshold: float
+    value: float | None
+    baseline: float | None
+    passed: bool
+    message: str
+
+    @property
+    def delta(self) -> float | None:
+        if self.value is None or self.baseline is None:
+            return None
+        return self.value - self.baseline
+
+
+@dataclass(frozen=True, slots=True)
+class Gate:
+    checks: tuple[Check, ...]
+    baseline_path: str | None = None
+    baseline_gold_matches: bool | None = None  # gold sha256 equal to the baseline's
+
+    @property
+    def passed(self) -> bool:
+        return all(c.passed for c in self.checks)
+
+
+@dataclass(frozen=True, slots=True)
+class RunInfo:
+    """How predictions were produced when goldbench ran the extractor itself."""
+
+    extractor: str
+    documents: int
+    seconds: float
+
+    @property
+    def docs_per_second(self) -> float:
+        return self.documents / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     gold: Source
     predictions: Source
@@ -74,5 +158,9 @@ class Report:
     events: EventScores | None = None
     notes: tuple[str, ...] = ()
     errors: tuple[ErrorCase, ...] = ()
-    # Filled by later stages (statistics, gate); kept as plain data to stay renderable.
-    extras: dict[str, Any] = field(default_factory=dict)
+    confusion: Confusion | None = None
+    intervals: dict[str, Interval] | None = None  # metric path -> interval (--bootstrap)
+    comparison: tuple[Comparison, ...] | None = None  # --against
+    gate: Gate | None = None
+    baseline: dict[str, float] | None = None  # metric path -> baseline value (--baseline)
+    run: RunInfo | None = None  # --extractor

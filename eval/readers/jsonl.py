@@ -141,7 +141,8 @@ def read_jsonl(path: Path, reference: Reference | None = None) -> list[Document]
             try:
                 obj = orjson.loads(raw)
             except orjson.JSONDecodeError as exc:
-                raise FormatError(f"{name}:{line_no}: not valid JSON ({exc}); one JSON object per line") from None
+                msg = f"{name}:{line_no}: not valid JSON ({exc}); write one JSON object per line"
+                raise FormatError(msg) from None
             docs.append(parse_record(obj, name, line_no))
     return docs
 
