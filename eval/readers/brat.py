@@ -1,0 +1,103 @@
+"""brat standoff: ``.ann`` annotation files, each with its ``.txt`` text beside it.
+
+A path is one ``.ann`` file or a folder searched (recursively) for them; the document id is the
+file stem. Only text-bound annotations (``T`` lines) are read, as entities; relations, events,
+attributes, normalizations and notes (``R E A M N # *``) are skipped, since brat events are not
+scored yet. Offsets are code points of the ``.txt`` as it is on disk (no newline translation).
+Whether an entity's text matches its offsets is ``eval.validate``'s job.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import FormatError
+from ..model import Document, Entity
+from . import ReaderSpec, Reference, register
+
+_IGNORED = frozenset("REAMN#*")
+_OFFSETS = re.compile(r"(\d+) (\d+)", re.ASCII)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        with open(path, encoding="utf-8", newline="") as f:
+            return f.read()
+    except UnicodeDecodeError:
+        raise FormatError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+
+
+def _text_bound(line: str, where: str) -> Entity:
+    """``T1<TAB>LABEL START END<TAB>text`` -> Entity; ``where`` prefixes every error."""
+    fields = line.split("\t", 2)
+    ident = fields[0]
+    label, _, offsets = fields[1].partition(" ") if len(fields) > 1 else ("", "", "")
+    if not label or not offsets:
+        raise FormatError(f"{where}: {ident} is not 'T<n><TAB>LABEL START END<TAB>text'; fix the line")
+    if ";" in offsets:
+        raise FormatError(
+            f"{where}: {ident} is discontinuous ({offsets}); goldbench scores contiguous spans only — "
+            "split it into two entities or drop it"
+        )
+    found = _OFFSETS.fullmatch(offsets)
+    if found is None:
+        raise FormatError(f"{where}: {ident} offsets {offsets!r} are not 'START END' (two whole numbers)")
+    text = fields[2] if len(fields) > 2 else None
+    return Entity(int(found.group(1)), int(found.group(2)), label, ident, text)
+
+
+def read_ann(ann: Path) -> Document:
+    """One ``.ann`` file and the ``.txt`` beside it -> a Document with id = the file stem."""
+    txt = ann.with_suffix(".txt")
+    if not txt.is_file():
+        raise FormatError(f"{ann}: its text file {txt.name} is missing; put the .txt beside the .ann")
+    doc_id = ann.stem
+    entities: list[Entity] = []
+    first_seen: dict[str, int] = {}
+    for line_no, raw in enumerate(_read_text(ann).split("\n"), 1):
+        line = raw.rstrip("\r")
+        if not line.strip():
+            continue
+        where = f"{ann}:{line_no}: document {doc_id!r}"
+        if line[0] in _IGNORED:
+            continue
+        if line[0] != "T":
+            raise FormatError(
+                f"{where}: {line[:30]!r} is not a brat annotation (ids start with T, R, E, A, M, N, # "
+                "or *); fix or remove the line"
+            )
+        entity = _text_bound(line, where)
+        ident = entity.id or ""
+        if ident in first_seen:
+            raise FormatError(f"{where}: id {ident} is used again (first at line {first_seen[ident]})")
+        first_seen[ident] = line_no
+        entities.append(entity)
+    return Document(doc_id, _read_text(txt), tuple(entities), path=str(ann))
+
+
+def read_brat(path: Path, reference: Reference | None = None) -> list[Document]:
+    """The documents of one ``.ann`` file or of every ``.ann`` below a folder (sorted by path)."""
+    if not path.is_dir():
+        return [read_ann(path)]
+    anns = sorted(path.rglob("*.ann"))
+    if not anns:
+        raise FormatError(f"{path}: no .ann files in this folder; brat input is .ann/.txt pairs")
+    first_seen: dict[str, Path] = {}
+    for ann in anns:
+        if ann.stem in first_seen:
+            raise FormatError(
+                f"{ann}: document id {ann.stem!r} is also {first_seen[ann.stem]}; "
+                "document ids are file stems, so rename one of them"
+            )
+        first_seen[ann.stem] = ann
+    return [read_ann(ann) for ann in anns]
+
+
+def _detect(path: Path, head: bytes) -> bool:
+    if path.is_dir():
+        return next(path.rglob("*.ann"), None) is not None
+    return path.suffix.lower() == ".ann"
+
+
+register(ReaderSpec("brat", read_brat, _detect, "brat standoff .ann/.txt pairs (T lines only)"))
