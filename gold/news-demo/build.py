@@ -199,9 +199,7 @@ def to_document(markup: Markup, *, doc_id: str) -> Document:
         if ident is None:
             continue
         if ident in seen:
-            problems.append(
-                Problem(where, f"id {ident!r} already used at {seen[ident]}; ids must be unique", doc_id)
-            )
+            problems.append(Problem(where, f"id {ident!r} already used at {seen[ident]}; ids must be unique", doc_id))
         seen.setdefault(ident, where)
     taken = set(seen)
     final_entities = [e if e.id else e._replace(id=_fresh("e", taken)) for e, _ in entities]
@@ -244,7 +242,9 @@ def check_text(markup: Markup, article: str, *, article_path: str) -> None:
         return
     same = (k for k, (a, b) in enumerate(zip(text, article, strict=False)) if a != b)
     i = next(same, min(len(text), len(article)))
-    got, want = text[i : i + 20], article[i : i + 20]
+    # Show from the start of the word that differs, so the message quotes whole words.
+    k = max(text.rfind(" ", 0, i), text.rfind("\n", 0, i)) + 1
+    got, want = text[k : i + 20], article[k : i + 20]
     art_line = article.count("\n", 0, i) + 1
     hint = " (line ends differ: keep the article's CRLF or LF)" if "\r" in got + want else ""
     message = (
@@ -261,9 +261,7 @@ def build_document(annotation: Path, article: Path) -> Document:
     return to_document(markup, doc_id=annotation.stem)
 
 
-def build(
-    annotation_dir: Path, out: Path, *, articles: Path = ARTICLES, partial: bool = False
-) -> list[Document]:
+def build(annotation_dir: Path, out: Path, *, articles: Path = ARTICLES, partial: bool = False) -> list[Document]:
     """Build every ``*.txt`` in ``annotation_dir`` into canonical JSONL at ``out``."""
     if not annotation_dir.is_dir():
         raise UsageError(f"{annotation_dir}: not a folder; pass the folder of annotated .txt files")
@@ -274,14 +272,11 @@ def build(
     unknown = [f.name for f in files if f.stem not in wanted]
     if unknown:
         raise UsageError(
-            f"{annotation_dir}: {', '.join(unknown)} match no article in {articles}; "
-            "keep the article's file name"
+            f"{annotation_dir}: {', '.join(unknown)} match no article in {articles}; keep the article's file name"
         )
     missing = sorted(wanted - {f.stem for f in files})
     if missing and not partial:
-        raise UsageError(
-            f"{annotation_dir}: no annotation for {', '.join(missing)}; annotate them or pass --partial"
-        )
+        raise UsageError(f"{annotation_dir}: no annotation for {', '.join(missing)}; annotate them or pass --partial")
     docs = [build_document(f, articles / f.name) for f in files]
     write_documents(out, docs)
     return docs
