@@ -46,7 +46,10 @@ def test_regression_beyond_the_budget_fails_and_says_by_how_much():
     assert "drop 0.0400 > 0.0200" in strict.message
     # the event headline metrics did not move, so they pass
     events = [c for c in result.checks if c.metric.startswith("events.")]
-    assert [c.metric for c in events] == ["events.trigger_classification.f1", "events.argument_classification.f1"]
+    assert [c.metric for c in events] == [
+        "events.trigger_classification.f1",
+        "events.argument_classification.f1",
+    ]
     assert all(c.passed for c in events)
 
 
@@ -78,7 +81,10 @@ def test_metric_missing_from_the_report_fails():
     result = gate("missing_metric", max_drop="0.02")
     assert not result.passed
     missing = [c for c in result.checks if not c.passed]
-    assert [c.metric for c in missing] == ["events.trigger_classification.f1", "events.argument_classification.f1"]
+    assert [c.metric for c in missing] == [
+        "events.trigger_classification.f1",
+        "events.argument_classification.f1",
+    ]
     for check in missing:
         assert check.value is None and check.baseline is not None
         assert "missing from the report" in check.message
@@ -134,7 +140,12 @@ def test_baseline_without_gold_hash_cannot_be_trusted():
     report, baseline, _ = load("improvement")
     del baseline["gold"]["sha256"]
     result = run_gate(
-        report, fail_under={}, max_drop_default=0.02, max_drop={}, baseline_json=baseline, baseline_path="b.json"
+        report,
+        fail_under={},
+        max_drop_default=0.02,
+        max_drop={},
+        baseline_json=baseline,
+        baseline_path="b.json",
     )
     assert result.baseline_gold_matches is None
     assert not result.passed

@@ -61,7 +61,10 @@ def test_paths_read_the_documented_places():
     report = report_to_dict(built_report())
     micro = built_report().entities.micro
     assert metric_value(report, "entities.strict.f1") == micro[Scheme.STRICT].metrics.f1
-    assert metric_value(report, "entities.macro.partial.recall") == report["entities"]["macro"]["partial"]["recall"]
+    assert (
+        metric_value(report, "entities.macro.partial.recall")
+        == report["entities"]["macro"]["partial"]["recall"]
+    )
     assert metric_value(report, "entities.labels.ORG.GOV.exact.recall") == pytest.approx(1 / 3)
     assert metric_value(report, "events.trigger_classification.precision") == pytest.approx(3 / 5)
     assert metric_value(report, "events.types.Life.Die.trigger_classification.f1") == pytest.approx(2 / 3)

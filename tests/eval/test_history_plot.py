@@ -48,7 +48,9 @@ def test_plot_writes_a_png(tmp_path, x):
 def test_more_metrics_draw_more_ink(tmp_path):
     one, three = tmp_path / "one.png", tmp_path / "three.png"
     plot_history(rows(), one, metrics=["entities.strict.f1"])
-    plot_history(rows(), three, metrics=["entities.strict.f1", "entities.exact.f1", "events.trigger_classification.f1"])
+    plot_history(
+        rows(), three, metrics=["entities.strict.f1", "entities.exact.f1", "events.trigger_classification.f1"]
+    )
     assert one.read_bytes() != three.read_bytes()
 
 

@@ -63,7 +63,9 @@ def test_commit_is_read_from_git_in_a_repository(tmp_path, monkeypatch):
     git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org"]
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "x"], check=True)
-    head = subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True).stdout.strip()
+    head = subprocess.run(
+        [*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True
+    ).stdout.strip()
     monkeypatch.chdir(repo)
     row = append_history(tmp_path / "h.jsonl", report(), model="m")
     assert row.commit == head and len(head) == 40
@@ -116,6 +118,8 @@ def test_missing_file_is_a_format_error(tmp_path):
 
 
 def test_row_round_trips_through_its_dict():
-    row = HistoryRow(datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC), "abc", "f" * 64, "m", {"entities.strict.f1": 0.5})
+    row = HistoryRow(
+        datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC), "abc", "f" * 64, "m", {"entities.strict.f1": 0.5}
+    )
     assert row.as_dict()["time"] == "2024-01-02T03:04:05Z"
     assert row.as_dict()["metrics"] == {"entities.strict.f1": 0.5}

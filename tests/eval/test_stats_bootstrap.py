@@ -114,8 +114,12 @@ def test_higher_level_gives_wider_interval():
 
 def test_seed_makes_results_reproducible():
     stats = stats_of(150)
-    assert bootstrap_intervals(stats, samples=300, seed=11) == bootstrap_intervals(stats, samples=300, seed=11)
-    assert bootstrap_intervals(stats, samples=300, seed=11) != bootstrap_intervals(stats, samples=300, seed=12)
+    assert bootstrap_intervals(stats, samples=300, seed=11) == bootstrap_intervals(
+        stats, samples=300, seed=11
+    )
+    assert bootstrap_intervals(stats, samples=300, seed=11) != bootstrap_intervals(
+        stats, samples=300, seed=12
+    )
 
 
 def test_zero_denominators_follow_the_zero_division_policy():
@@ -135,7 +139,12 @@ def test_perfect_predictions_give_a_point_interval_at_one():
 
 @pytest.mark.parametrize(
     ("options", "needle"),
-    [({"samples": 0}, "samples"), ({"samples": 2.5}, "samples"), ({"level": 1.0}, "level"), ({"level": 0}, "level")],
+    [
+        ({"samples": 0}, "samples"),
+        ({"samples": 2.5}, "samples"),
+        ({"level": 1.0}, "level"),
+        ({"level": 0}, "level"),
+    ],
 )
 def test_bad_options_are_usage_errors(options, needle):
     with pytest.raises(UsageError, match=needle):

@@ -115,7 +115,9 @@ def slow_p_values(a: np.ndarray, b: np.ndarray, *, samples: int, seed: int) -> t
 
     def f1(rows, picks):
         m = sum(rows[i][0] for i in picks)
-        return Metrics.from_matched(m, int(sum(rows[i][1] for i in picks)), int(sum(rows[i][2] for i in picks))).f1
+        return Metrics.from_matched(
+            m, int(sum(rows[i][1] for i in picks)), int(sum(rows[i][2] for i in picks))
+        ).f1
 
     n = len(a)
     ra, rb = a.tolist(), b.tolist()
