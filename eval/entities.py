@@ -1,0 +1,209 @@
+"""Entity scoring: micro, per label (CoNLL convention), macro and per document.
+
+Micro counts come from one matching over all spans. Per label, as seqeval and spaCy do, the
+gold spans labelled L are matched against the predictions labelled L alone, so precision of L
+is over predictions labelled L and recall over gold spans labelled L. Macro is the unweighted
+mean over the labels present in gold or predictions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .counts import Counts, Metrics, Scheme
+from .matching import (
+    TIER_CORRECT,
+    Assignment,
+    SpanColumns,
+    assign,
+    candidate_pairs,
+    restrict_to_same_label,
+)
+from .report import Confusion, EntityScores, ErrorCase
+from .table import Table
+
+# Per-document sufficient statistics, (n_docs, 3) = matched, possible, actual; see eval/stats.py.
+DocStats = dict[str, npt.NDArray[np.float64]]
+
+CONTEXT = 60
+
+
+@dataclass(frozen=True, slots=True)
+class LabelCodes:
+    names: tuple[str, ...]
+
+    @property
+    def index(self) -> dict[str, int]:
+        return {n: i for i, n in enumerate(self.names)}
+
+
+@dataclass(frozen=True, slots=True)
+class EntityResult:
+    scores: EntityScores
+    doc_stats: DocStats
+    errors: tuple[ErrorCase, ...] = ()
+    confusion: Confusion | None = None
+
+
+def _columns(table: Table, doc_map: npt.NDArray[np.int64], index: Mapping[str, int]) -> SpanColumns:
+    """The spans of ``table`` in gold document numbering; documents mapped to -1 are dropped."""
+    doc = doc_map[table.doc]
+    code = np.fromiter(map(index.__getitem__, table.labels), dtype=np.int64, count=len(table.labels))
+    keep = doc >= 0
+    return SpanColumns.build(doc[keep], table.start[keep], table.end[keep], code[keep])
+
+
+def _known_labels(cols: SpanColumns) -> SpanColumns:
+    """Drop spans whose label was filtered out by ``labels`` (coded -1)."""
+    keep = cols.label >= 0
+    if keep.all():
+        return cols
+    return SpanColumns(cols.doc[keep], cols.start[keep], cols.end[keep], cols.label[keep])
+
+
+def _outcomes(
+    scheme: Scheme, a: Assignment, gold: SpanColumns, pred: SpanColumns, key: str, size: int
+) -> dict[str, npt.NDArray[np.int64]]:
+    """Outcome counts per bucket; ``key`` picks the bucket: 'doc' or 'label'."""
+    g_key = getattr(gold, key)
+    p_key = getattr(pred, key)
+    correct = a.tier == TIER_CORRECT
+    paired = np.bincount(g_key[a.gold[~correct]], minlength=size)
+    out = {
+        "correct": np.bincount(g_key[a.gold[correct]], minlength=size),
+        "incorrect": paired if scheme is not Scheme.PARTIAL else np.zeros(size, np.int64),
+        "partial": paired if scheme is Scheme.PARTIAL else np.zeros(size, np.int64),
+        "missed": np.bincount(g_key, minlength=size) - np.bincount(g_key[a.gold], minlength=size),
+        "spurious": np.bincount(p_key, minlength=size) - np.bincount(p_key[a.pred], minlength=size),
+    }
+    return out
+
+
+def _counts_at(out: Mapping[str, npt.NDArray[np.int64]], i: int, scheme: Scheme) -> Counts:
+    return Counts(
+        int(out["correct"][i]),
+        int(out["incorrect"][i]),
+        int(out["partial"][i]),
+        int(out["missed"][i]),
+        int(out["spurious"][i]),
+        scheme.half_credit,
+    )
+
+
+def _doc_stats(out: Mapping[str, npt.NDArray[np.int64]], scheme: Scheme) -> npt.NDArray[np.float64]:
+    matched = out["correct"] + (0.5 * out["partial"] if scheme.half_credit else 0.0)
+    possible = out["correct"] + out["incorrect"] + out["partial"] + out["missed"]
+    actual = out["correct"] + out["incorrect"] + out["partial"] + out["spurious"]
+    return np.stack([matched, possible, actual], axis=1).astype(np.float64)
+
+
+def score_entities(
+    gold_table: Table,
+    pred_table: Table,
+    *,
+    schemes: Sequence[Scheme] = tuple(Scheme),
+    labels: Collection[str] | None = None,
+    per_document: bool = False,
+    details: bool = False,
+    max_errors: int = 200,
+) -> EntityResult:
+    """Score predicted entities against gold. Documents are paired by id; gold order is kept.
+
+    Predicted documents whose id is not in gold are ignored (validation reports them first).
+    ``details`` adds error cases (strict scheme) and the label confusion matrix.
+    """
+    doc_index = {d: i for i, d in enumerate(gold_table.ids)}
+    n_docs = len(gold_table)
+    present = set(gold_table.labels) | set(pred_table.labels)
+    if labels is not None:
+        present &= set(labels)
+    codes = LabelCodes(tuple(sorted(present)))
+    index = {**{x: -1 for x in set(gold_table.labels) | set(pred_table.labels)}, **codes.index}
+    gold = _columns(gold_table, np.arange(n_docs, dtype=np.int64), index)
+    pred_map = np.fromiter((doc_index.get(x, -1) for x in pred_table.ids), dtype=np.int64, count=len(pred_table))
+    pred = _columns(pred_table, pred_map, index)
+    gold, pred = _known_labels(gold), _known_labels(pred)
+    cand = candidate_pairs(gold, pred)
+    same_label = restrict_to_same_label(cand)
+    n_labels = len(codes.names)
+
+    micro: dict[Scheme, Counts] = {}
+    macro: dict[Scheme, Metrics] = {}
+    by_label: dict[str, dict[Scheme, Counts]] = {name: {} for name in codes.names}
+    by_doc: dict[str, dict[Scheme, Counts]] | None = {d: {} for d in gold_table.ids} if per_document else None
+    stats: DocStats = {}
+    assignments: dict[Scheme, Assignment] = {}
+    for scheme in schemes:
+        a = assign(scheme, gold, pred, cand)
+        assignments[scheme] = a
+        per_doc = _outcomes(scheme, a, gold, pred, "doc", n_docs)
+        micro[scheme] = Counts(*(int(v.sum()) for v in per_doc.values()), scheme.half_credit)
+        stats[f"entities.{scheme.value}"] = _doc_stats(per_doc, scheme)
+        if by_doc is not None:
+            for i, d in enumerate(gold_table.ids):
+                by_doc[d][scheme] = _counts_at(per_doc, i, scheme)
+        per_label = _outcomes(scheme, assign(scheme, gold, pred, same_label), gold, pred, "label", n_labels)
+        label_counts = [_counts_at(per_label, i, scheme) for i in range(n_labels)]
+        for name, c in zip(codes.names, label_counts, strict=True):
+            by_label[name][scheme] = c
+        macro[scheme] = Metrics.mean([c.metrics for c in label_counts])
+
+    errors: tuple[ErrorCase, ...] = ()
+    confusion = None
+    if details:
+        strict = assignments.get(Scheme.STRICT) or assign(Scheme.STRICT, gold, pred, cand)
+        exact = assignments.get(Scheme.EXACT) or assign(Scheme.EXACT, gold, pred, cand)
+        errors = _error_cases(gold_table, gold, pred, strict, codes, max_errors)
+        confusion = _confusion(gold, pred, exact, codes)
+    scores = EntityScores(micro, macro, by_label, by_doc)
+    return EntityResult(scores, stats, errors, confusion)
+
+
+def _context(text: str, start: int, end: int) -> tuple[str, str, str]:
+    return text[max(0, start - CONTEXT) : start], text[start:end], text[end : end + CONTEXT]
+
+
+def _error_cases(
+    table: Table, gold: SpanColumns, pred: SpanColumns, a: Assignment, codes: LabelCodes, limit: int
+) -> tuple[ErrorCase, ...]:
+    """False negatives and positives of the strict scheme, in document order, at most ``limit``."""
+    names = codes.names
+    rows: list[tuple[int, int, int, ErrorCase]] = []
+
+    def add(kind: str, doc: int, start: int, end: int, label: int, other: int | None) -> None:
+        left, span, right = _context(table.texts[doc], start, end)
+        other_name = names[other] if other is not None else None
+        rows.append((doc, start, end, ErrorCase(table.ids[doc], kind, start, end, names[label], other_name, left, span, right)))
+
+    wrong = a.tier != TIER_CORRECT
+    for g, p in zip(a.gold[wrong][: limit + 1].tolist(), a.pred[wrong][: limit + 1].tolist(), strict=True):
+        add("incorrect", int(pred.doc[p]), int(pred.start[p]), int(pred.end[p]), int(pred.label[p]), int(gold.label[g]))
+    for g in np.flatnonzero(~a.gold_matched(len(gold)))[: limit + 1].tolist():
+        add("missed", int(gold.doc[g]), int(gold.start[g]), int(gold.end[g]), int(gold.label[g]), None)
+    for p in np.flatnonzero(~a.pred_matched(len(pred)))[: limit + 1].tolist():
+        add("spurious", int(pred.doc[p]), int(pred.start[p]), int(pred.end[p]), int(pred.label[p]), None)
+    rows.sort(key=lambda r: (r[0], r[1], r[2], r[3].kind))
+    return tuple(r[3] for r in rows[:limit])
+
+
+def _confusion(gold: SpanColumns, pred: SpanColumns, exact: Assignment, codes: LabelCodes) -> Confusion:
+    """scikit-learn confusion matrix over same-boundary pairs, plus missed and spurious spans."""
+    from sklearn.metrics import confusion_matrix
+
+    none = len(codes.names)
+    same = exact.tier == TIER_CORRECT
+    g_idx, p_idx = exact.gold[same], exact.pred[same]
+    g_free = np.ones(len(gold), dtype=bool)
+    g_free[g_idx] = False
+    p_free = np.ones(len(pred), dtype=bool)
+    p_free[p_idx] = False
+    y_true = np.concatenate([gold.label[g_idx], gold.label[g_free], np.full(int(p_free.sum()), none)])
+    y_pred = np.concatenate([pred.label[p_idx], np.full(int(g_free.sum()), none), pred.label[p_free]])
+    matrix = confusion_matrix(y_true, y_pred, labels=list(range(none + 1)))
+    labels = (*codes.names, Confusion.NONE)
+    return Confusion(labels, tuple(tuple(int(x) for x in row) for row in matrix))
+

@@ -1,0 +1,193 @@
+"""One-to-one span matching on columns, for the four SemEval-2013 schemes.
+
+Spans are columns (``SpanColumns``: document index, start, end, label code). Candidate pairs
+are every gold/predicted pair that overlaps in the same document, found with sorted arrays
+and binary search — no Python loop per span. For each scheme the pairs are then assigned in
+two tiers (see docs/metrics.md):
+
+====== ============================ =====================================
+scheme tier 1 (counts ``correct``)   tier 2 (any overlap, among the rest)
+====== ============================ =====================================
+strict same boundaries and label    ``incorrect``
+exact  same boundaries              ``incorrect``
+partial same boundaries             ``partial``
+type   overlap and same label       ``incorrect``
+====== ============================ =====================================
+
+Within a tier, pairs are taken greedily in a total order that depends only on offsets and
+labels (never on input order): predictions left to right, and for each its gold candidates
+left to right (``type`` tier 1: closest boundaries first, as nervaluate). A span takes part
+in at most one pair per scheme. Pairs whose gold and prediction have no rival in the tier
+are accepted at once (vectorised); only contested pairs go through a sequential pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .counts import Scheme
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+TIER_CORRECT = 1
+TIER_OVERLAP = 2
+
+
+@dataclass(frozen=True, slots=True)
+class SpanColumns:
+    """Spans as parallel arrays, sorted by (doc, start, end, label)."""
+
+    doc: IntArray
+    start: IntArray
+    end: IntArray
+    label: IntArray
+
+    @classmethod
+    def build(cls, doc: npt.ArrayLike, start: npt.ArrayLike, end: npt.ArrayLike, label: npt.ArrayLike) -> SpanColumns:
+        d = np.asarray(doc, dtype=np.int64)
+        s = np.asarray(start, dtype=np.int64)
+        e = np.asarray(end, dtype=np.int64)
+        lab = np.asarray(label, dtype=np.int64)
+        order = np.lexsort((lab, e, s, d))
+        return cls(d[order], s[order], e[order], lab[order])
+
+    def __len__(self) -> int:
+        return int(self.doc.shape[0])
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """Every overlapping (gold, pred) pair in the same document, with what the schemes need."""
+
+    gold: IntArray
+    pred: IntArray
+    same_bounds: BoolArray
+    same_label: BoolArray
+    distance: IntArray  # |start difference| + |end difference|
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """The pairs one scheme kept: indices into gold and pred, and the tier of each pair."""
+
+    gold: IntArray
+    pred: IntArray
+    tier: IntArray
+
+    def gold_matched(self, n: int) -> BoolArray:
+        out = np.zeros(n, dtype=bool)
+        out[self.gold] = True
+        return out
+
+    def pred_matched(self, n: int) -> BoolArray:
+        out = np.zeros(n, dtype=bool)
+        out[self.pred] = True
+        return out
+
+
+def candidate_pairs(gold: SpanColumns, pred: SpanColumns) -> Candidates:
+    """All overlapping pairs, via global coordinates ``doc * stride + offset`` and bisection."""
+    if len(gold) == 0 or len(pred) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return Candidates(empty, empty, empty.astype(bool), empty.astype(bool), empty)
+    stride = int(max(gold.end.max(), pred.end.max())) + 1
+    g_start = gold.doc * stride + gold.start
+    g_end = gold.doc * stride + gold.end
+    p_start = pred.doc * stride + pred.start
+    p_end = pred.doc * stride + pred.end
+    # Gold is sorted by start; the running maximum of its ends is monotone, so the golds that
+    # can reach a prediction's start begin at a bisection point even when golds nest.
+    reach = np.maximum.accumulate(g_end)
+    lo = np.searchsorted(reach, p_start, side="right")
+    hi = np.searchsorted(g_start, p_end, side="left")
+    width = np.maximum(hi - lo, 0)
+    total = int(width.sum())
+    pair_pred = np.repeat(np.arange(len(pred), dtype=np.int64), width)
+    first = np.cumsum(width) - width
+    pair_gold = lo[pair_pred] + (np.arange(total, dtype=np.int64) - first[pair_pred])
+    keep = (g_end[pair_gold] > p_start[pair_pred]) & (g_start[pair_gold] < p_end[pair_pred])
+    pg, pp = pair_gold[keep], pair_pred[keep]
+    ds = np.abs(gold.start[pg] - pred.start[pp])
+    de = np.abs(gold.end[pg] - pred.end[pp])
+    return Candidates(pg, pp, (ds == 0) & (de == 0), gold.label[pg] == pred.label[pp], ds + de)
+
+
+def _greedy(gold: IntArray, pred: IntArray, rank: IntArray) -> tuple[IntArray, IntArray]:
+    """One-to-one greedy matching of pairs taken in ascending ``rank`` (a total order)."""
+    if gold.size == 0:
+        return gold, pred
+    order = np.argsort(rank, kind="stable")
+    g, p = gold[order], pred[order]
+    g_rivals = np.bincount(g)[g] > 1
+    p_rivals = np.bincount(p)[p] > 1
+    contested = g_rivals | p_rivals
+    if not contested.any():
+        return g, p
+    keep = ~contested
+    # A span with a rival appears only in contested pairs, so uncontested pairs never clash.
+    used_g: set[int] = set()
+    used_p: set[int] = set()
+    chosen: list[int] = []
+    for i in np.flatnonzero(contested).tolist():
+        gi, pi = int(g[i]), int(p[i])
+        if gi in used_g or pi in used_p:
+            continue
+        used_g.add(gi)
+        used_p.add(pi)
+        chosen.append(i)
+    keep[np.asarray(chosen, dtype=np.int64)] = True
+    return g[keep], p[keep]
+
+
+def _tier1(scheme: Scheme, cand: Candidates) -> BoolArray:
+    if scheme is Scheme.STRICT:
+        return cand.same_bounds & cand.same_label
+    if scheme is Scheme.TYPE:
+        return cand.same_label
+    return cand.same_bounds
+
+
+def _rank(cand: Candidates, sel: BoolArray, *, by_distance: bool, n_gold: int) -> IntArray:
+    """Predictions left to right; per prediction, (closest first, then) golds left to right.
+
+    Indices are positions in the sorted columns, so the order is the order of offsets.
+    """
+    pred = cand.pred[sel]
+    gold = cand.gold[sel]
+    if by_distance:
+        # Distances are bounded by twice the stride; rank by (pred, distance, gold).
+        dist = cand.distance[sel]
+        keys = np.lexsort((gold, dist, pred))
+        rank = np.empty(keys.size, dtype=np.int64)
+        rank[keys] = np.arange(keys.size, dtype=np.int64)
+        return rank
+    # Prefer a same-label partner among same-boundary duplicates (it keeps the confusion
+    # matrix honest); it cannot change any count.
+    other_label = (~cand.same_label[sel]).astype(np.int64)
+    return (pred * 2 + other_label) * (n_gold + 1) + gold
+
+
+def assign(scheme: Scheme, gold: SpanColumns, pred: SpanColumns, cand: Candidates) -> Assignment:
+    """The one-to-one pairs of ``scheme``: tier 1 first, then overlaps among the rest."""
+    n_gold = len(gold)
+    sel1 = _tier1(scheme, cand)
+    rank1 = _rank(cand, sel1, by_distance=scheme is Scheme.TYPE, n_gold=n_gold)
+    g1, p1 = _greedy(cand.gold[sel1], cand.pred[sel1], rank1)
+    free_g = np.ones(n_gold, dtype=bool)
+    free_p = np.ones(len(pred), dtype=bool)
+    free_g[g1] = False
+    free_p[p1] = False
+    sel2 = ~sel1 & free_g[cand.gold] & free_p[cand.pred]
+    g2, p2 = _greedy(cand.gold[sel2], cand.pred[sel2], _rank(cand, sel2, by_distance=False, n_gold=n_gold))
+    tier = np.concatenate([np.full(g1.size, TIER_CORRECT), np.full(g2.size, TIER_OVERLAP)]).astype(np.int64)
+    return Assignment(np.concatenate([g1, g2]), np.concatenate([p1, p2]), tier)
+
+
+def restrict_to_same_label(cand: Candidates) -> Candidates:
+    """The candidates for per-label scoring (CoNLL convention: each label scored alone)."""
+    m = cand.same_label
+    return Candidates(cand.gold[m], cand.pred[m], cand.same_bounds[m], cand.same_label[m], cand.distance[m])

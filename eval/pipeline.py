@@ -1,0 +1,159 @@
+"""``evaluate`` as one plain function: read, validate, score, assemble the ``Report``.
+
+The CLI only parses options into ``Options``, calls ``evaluate`` and renders the result.
+Nothing here prints or exits; bad input raises ``ValidationError``/``FormatError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .counts import Scheme
+from .entities import DocStats, score_entities
+from .errors import FormatError, Problem, ValidationError
+from .io import read_manifest, resolve_documents_path, sha256_file
+from .model import Document
+from .readers import detect, formats
+from .readers.jsonl import read_table
+from .report import EventScores, Level, Report, Source
+from .table import Table
+from .validate import check_pair, check_table
+
+MAX_PROBLEMS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    schemes: tuple[Scheme, ...] = tuple(Scheme)
+    labels: tuple[str, ...] | None = None
+    pred_format: str | None = None
+    allow_extra: bool = False
+    per_document: bool = False
+    level: Level = Level.MENTION
+    details: bool = False  # error cases and confusion matrix (HTML report)
+    max_errors: int = 200
+    aliases: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The report and what later stages (bootstrap, paired tests) need from the same run."""
+
+    report: Report
+    doc_stats: DocStats = field(default_factory=dict)
+    gold: Table | None = None
+
+
+def load_table(path: str | Path, *, fmt: str | None = None, reference: Table | None = None) -> Table:
+    """Any supported file as a table; canonical JSONL takes the fast column-wise path."""
+    p = Path(path)
+    if p.is_dir() and (p / "documents.jsonl").is_file():
+        p = resolve_documents_path(p)
+    if not p.exists():
+        raise FormatError(f"{p}: no such file or folder; check the path")
+    specs = formats()
+    if fmt is not None and fmt not in specs:
+        raise FormatError(f"unknown format {fmt!r}; use one of: {', '.join(specs)}")
+    spec = specs[fmt] if fmt is not None else detect(p)
+    digest = sha256_file(p) if p.is_file() else ""
+    if spec.name == "jsonl":
+        return read_table(p, sha256=digest)
+    refs = _reference(reference) if reference is not None else None
+    if spec.needs_reference and refs is None:
+        raise FormatError(f"{p}: the {spec.name} format needs the gold documents to align tokens")
+    docs = spec.read(p, refs)
+    return Table.from_documents(docs, path=str(p), format=spec.name, sha256=digest or _tree_digest(p))
+
+
+def _reference(t: Table) -> dict[str, Document]:
+    return {doc_id: Document(doc_id, text, path=t.path, line=line) for doc_id, text, line in zip(t.ids, t.texts, t.lines)}
+
+
+def _tree_digest(p: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    for f in sorted(x for x in p.rglob("*") if x.is_file()):
+        h.update(str(f.relative_to(p)).encode() + b"\0" + sha256_file(f).encode())
+    return h.hexdigest()
+
+
+def gold_label_set(path: str | Path) -> list[str] | None:
+    """The label set declared by a gold folder's manifest, if any."""
+    manifest = read_manifest(path)
+    labels = manifest.get("labels") if manifest else None
+    return [str(x) for x in labels] if isinstance(labels, list) else None
+
+
+def _raise_if(problems: Sequence[Problem]) -> None:
+    if problems:
+        raise ValidationError(list(problems))
+
+
+def _events_of(t: Table) -> list[Document] | None:
+    if not any(d.events for d in t.documents.values()):
+        return None
+    return t.to_documents()
+
+
+def evaluate(gold_path: str | Path, pred_path: str | Path, *, options: Options = Options()) -> Outcome:
+    """Score the predictions at ``pred_path`` against the gold set at ``gold_path``."""
+    gold = load_table(gold_path)
+    mention_level = options.level is Level.MENTION
+    _raise_if(check_table(gold, role="gold"))
+    pred = load_table(pred_path, fmt=options.pred_format, reference=gold)
+    problems = check_table(pred, role="predictions", offsets_required=mention_level)
+    findings = check_pair(gold, pred, allow_extra=options.allow_extra, label_set=gold_label_set(gold_path))
+    _raise_if(problems + findings.problems)
+    events = _score_events(gold, pred)
+    if mention_level:
+        result = score_entities(
+            gold,
+            pred,
+            schemes=options.schemes,
+            labels=options.labels,
+            per_document=options.per_document,
+            details=options.details,
+            max_errors=options.max_errors,
+        )
+        scores, stats, errors, confusion = result.scores, result.doc_stats, result.errors, result.confusion
+        schemes = options.schemes
+    else:
+        scores, stats = _offset_free(gold, pred, options)
+        errors, confusion = (), None
+        schemes = (Scheme.STRICT, Scheme.EXACT)
+    if events is not None:
+        stats = {**stats, **events[1]}
+    report = Report(
+        gold=Source(gold.path, gold.sha256, len(gold)),
+        predictions=Source(pred.path, pred.sha256, len(pred)),
+        entities=scores,
+        level=options.level,
+        schemes=schemes,
+        events=events[0] if events is not None else None,
+        notes=tuple(findings.notes),
+        errors=errors,
+        confusion=confusion,
+    )
+    return Outcome(report, stats, gold)
+
+
+def _score_events(gold: Table, pred: Table) -> tuple[EventScores, DocStats] | None:
+    gold_docs, pred_docs = _events_of(gold), _events_of(pred)
+    if gold_docs is None and pred_docs is None:
+        return None
+    from .events import event_doc_stats, score_events, validate_events
+
+    gold_docs = gold_docs if gold_docs is not None else gold.to_documents()
+    pred_docs = pred_docs if pred_docs is not None else pred.to_documents()
+    _raise_if([p for d in gold_docs + pred_docs for p in validate_events(d)])
+    return score_events(gold_docs, pred_docs), event_doc_stats(gold_docs, pred_docs)
+
+
+def _offset_free(gold: Table, pred: Table, options: Options) -> tuple[Any, DocStats]:
+    from .docmatch import score_offset_free
+
+    return score_offset_free(gold.to_documents(), pred.to_documents(), aliases=options.aliases, labels=options.labels)

@@ -1,0 +1,131 @@
+"""Checks on gold and predictions before anything is scored.
+
+Each check returns ``Problem``s (errors: nothing is scored or written) or notes (reported in
+the report, scoring goes on). Offsets are checked column-wise; an entity's ``text`` is compared
+with the slice it names only where it was given.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import Problem
+from .table import Table
+
+MAX_LISTED = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    problems: list[Problem]
+    notes: list[str]
+
+
+def utf16_fits(text: str, start: int, end: int, expected: str) -> bool:
+    """Whether ``[start, end)`` read as UTF-16 code units names ``expected`` in ``text``."""
+    data = text.encode("utf-16-le")
+    if not 0 <= start < end <= len(data) // 2:
+        return False
+    return data[2 * start : 2 * end].decode("utf-16-le", errors="replace") == expected
+
+
+def _entity_where(t: Table, row: int, doc: int) -> str:
+    return f"{t.where(doc)}: entities[{row - int(t.entity_rows[doc])}]"
+
+
+def check_table(t: Table, *, role: str, offsets_required: bool = True) -> list[Problem]:
+    """Problems inside one corpus: duplicate ids, offsets, entity texts, offset-free entities."""
+    problems: list[Problem] = []
+    first_line: dict[str, int] = {}
+    for i, doc_id in enumerate(t.ids):
+        if doc_id in first_line:
+            where = t.where(i)
+            msg = f"duplicate document id (first at line {first_line[doc_id]}); give every document a unique id"
+            problems.append(Problem(where, msg, doc_id))
+        else:
+            first_line[doc_id] = t.lines[i]
+    if t.start.size:
+        doc = t.doc
+        lengths = np.fromiter(map(len, t.texts), dtype=np.int64, count=len(t.texts))[doc]
+        bad = np.flatnonzero((t.start < 0) | (t.end > lengths) | (t.start >= t.end))
+        for row in bad.tolist():
+            d = int(doc[row])
+            s, e, n = int(t.start[row]), int(t.end[row]), int(lengths[row])
+            if s >= e:
+                what = f"start {s} is not before end {e}; offsets are half-open [start, end)"
+            else:
+                what = f"offsets {s}-{e} are outside the text (length {n}); offsets count Python code points"
+            problems.append(Problem(_entity_where(t, row, d), f"{t.labels[row]} {what}", t.ids[d]))
+        bad_rows = set(bad.tolist())
+        given = [i for i, x in enumerate(t.entity_texts) if x is not None and i not in bad_rows]
+        for row in given:
+            d = int(doc[row])
+            s, e = int(t.start[row]), int(t.end[row])
+            expected = t.entity_texts[row]
+            actual = t.texts[d][s:e]
+            if actual != expected:
+                hint = (
+                    "; these offsets fit as UTF-16 code units — convert them to code points"
+                    if expected is not None and utf16_fits(t.texts[d], s, e, expected)
+                    else "; fix the offsets or the text"
+                )
+                msg = f"entity text {expected!r} does not match text[{s}:{e}] = {actual!r}{hint}"
+                problems.append(Problem(_entity_where(t, row, d), msg, t.ids[d]))
+    if offsets_required:
+        for i, m in t.mentions():
+            msg = (
+                f"entity {m.text!r} ({m.label}) has no offsets; offset-free output is scored with "
+                "--level document"
+            )
+            problems.append(Problem(t.where(i), msg, t.ids[i]))
+    return problems
+
+
+def check_pair(
+    gold: Table, pred: Table, *, allow_extra: bool, label_set: Collection[str] | None = None
+) -> Findings:
+    """Problems and notes between gold and predictions: ids, texts and labels."""
+    problems: list[Problem] = []
+    notes: list[str] = []
+    gold_index = {d: i for i, d in enumerate(gold.ids)}
+    pred_ids = set(pred.ids)
+    extra = [i for i, d in enumerate(pred.ids) if d not in gold_index]
+    if extra and not allow_extra:
+        for i in extra:
+            msg = "not in the gold set; remove it or pass --allow-extra to ignore such documents"
+            problems.append(Problem(pred.where(i), msg, pred.ids[i]))
+    elif extra:
+        notes.append(f"{len(extra)} predicted documents are not in the gold set and were ignored: {_few(pred.ids, extra)}")
+    missing = [i for i, d in enumerate(gold.ids) if d not in pred_ids]
+    if missing:
+        notes.append(
+            f"{len(missing)} gold documents have no predictions and are scored as all missed: {_few(gold.ids, missing)}"
+        )
+    for i, d in enumerate(pred.ids):
+        g = gold_index.get(d)
+        if g is not None and pred.texts[i] != gold.texts[g]:
+            at = _first_difference(gold.texts[g], pred.texts[i])
+            msg = f"text differs from the gold text at offset {at}; predict on the gold document's exact text"
+            problems.append(Problem(pred.where(i), msg, d))
+    known = set(label_set) if label_set is not None else set(gold.labels)
+    outside = Counter(x for x in pred.labels if x not in known)
+    if outside:
+        listed = ", ".join(f"{k} ({v})" for k, v in sorted(outside.items()))
+        notes.append(f"predicted labels outside the gold label set (scored as errors): {listed}")
+    return Findings(problems, notes)
+
+
+def _few(ids: list[str], rows: list[int]) -> str:
+    shown = ", ".join(ids[i] for i in rows[:MAX_LISTED])
+    return shown + (f", … ({len(rows) - MAX_LISTED} more)" if len(rows) > MAX_LISTED else "")
+
+
+def _first_difference(a: str, b: str) -> int:
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x != y:
+            return i
+    return min(len(a), len(b))
