@@ -1,0 +1,211 @@
+"""The JSON report: the versioned contract (``goldbench.report/1``) that other tools read.
+
+``report_to_dict`` is the one place that decides the shape (documented in docs/reports.md);
+``flatten_metrics`` turns such a dict - ours or one read back from a file - into the flat
+``{"entities.strict.f1": 0.81, ...}`` map that gates and baseline deltas compare.
+Floats are written unrounded; labels, document ids, event types/roles and interval paths sorted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from ..counts import PRF, Counts, Scheme
+from ..errors import FormatError
+from ..report import SCHEMA, Comparison, Confusion, ErrorCase, EventScores, Gate, Interval, Report, RunInfo
+from .common import confusion_axis, event_metric_names, schemes_of
+
+RATIOS: tuple[str, ...] = ("precision", "recall", "f1")
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """The report as plain JSON data; optional sections appear only when the report has them."""
+    schemes = schemes_of(report)
+    out: dict[str, Any] = {
+        "schema": SCHEMA,
+        "level": report.level.value,
+        "gold": _source(report.gold.path, report.gold.sha256, report.gold.documents),
+        "predictions": _source(report.predictions.path, report.predictions.sha256, report.predictions.documents),
+        "entities": _entities(report, schemes),
+    }
+    if report.events is not None:
+        out["events"] = _events(report.events)
+    if report.notes:
+        out["notes"] = list(report.notes)
+    if report.confusion is not None:
+        out["confusion"] = _confusion(report.confusion)
+    if report.intervals:
+        out["intervals"] = {path: _interval(iv) for path, iv in sorted(report.intervals.items())}
+    if report.comparison:
+        out["comparison"] = [_comparison(c) for c in report.comparison]
+    if report.gate is not None:
+        out["gate"] = _gate(report.gate)
+    if report.run is not None:
+        out["run"] = _run(report.run)
+    if report.errors:
+        out["errors"] = [_error(e) for e in report.errors]
+    return out
+
+
+def render_json(report: Report) -> str:
+    """``report_to_dict`` as indented JSON text ending with a newline."""
+    return orjson.dumps(report_to_dict(report), option=orjson.OPT_INDENT_2).decode() + "\n"
+
+
+def flatten_metrics(report_dict: Mapping[str, Any], *, source: str = "report") -> dict[str, float]:
+    """Precision/recall/F1 of a report dict keyed by metric path (see docs/reports.md).
+
+    Paths: ``entities.<scheme>.<ratio>``, ``entities.macro.<scheme>.<ratio>``,
+    ``entities.labels.<label>.<scheme>.<ratio>``, ``events.<metric>.<ratio>``,
+    ``events.types.<type>.<metric>.<ratio>``, ``events.roles.<role>.<metric>.<ratio>``.
+    Per-document scores are not flattened. ``source`` names the file in error messages.
+    """
+    schema = report_dict.get("schema") if isinstance(report_dict, Mapping) else None
+    if schema != SCHEMA:
+        raise FormatError(
+            f"{source}: not a goldbench report (schema {schema!r}, expected {SCHEMA!r}); "
+            "pass a JSON report written by `evaluate --format json`"
+        )
+    try:
+        out: dict[str, float] = {}
+        entities = report_dict["entities"]
+        _put(out, "entities", entities["micro"])
+        _put(out, "entities.macro", entities["macro"])
+        for label, by_scheme in entities["labels"].items():
+            _put(out, f"entities.labels.{label}", by_scheme)
+        events = report_dict.get("events")
+        if events is not None:
+            _put(out, "events", events["micro"])
+            for group in ("types", "roles"):
+                for name, by_metric in events[group].items():
+                    _put(out, f"events.{group}.{name}", by_metric)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise FormatError(
+            f"{source}: malformed goldbench report ({type(exc).__name__}: {exc}); "
+            "regenerate it with `evaluate --format json`"
+        ) from None
+    return out
+
+
+def read_metrics(path: str | Path) -> dict[str, float]:
+    """``flatten_metrics`` of a JSON report file (a ``--baseline``), with file-named errors."""
+    p = Path(path)
+    try:
+        data = orjson.loads(p.read_bytes())
+    except FileNotFoundError:
+        raise FormatError(f"{p}: no such file; pass a JSON report written by `evaluate --format json`") from None
+    except orjson.JSONDecodeError as exc:
+        raise FormatError(f"{p}: not valid JSON ({exc}); pass a JSON report from `evaluate --format json`") from None
+    return flatten_metrics(data, source=str(p))
+
+
+def _put(out: dict[str, float], prefix: str, by_name: Mapping[str, Any]) -> None:
+    for name, values in by_name.items():
+        for ratio in RATIOS:
+            value = values[ratio]
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise TypeError(f"{prefix}.{name}.{ratio} is {value!r}, not a number")
+            out[f"{prefix}.{name}.{ratio}"] = float(value)
+
+
+def _source(path: str, sha256: str, documents: int) -> dict[str, Any]:
+    return {"path": path, "sha256": sha256, "documents": documents}
+
+
+def _counts(by_scheme: Mapping[Scheme, Counts], schemes: tuple[Scheme, ...]) -> dict[str, Any]:
+    return {s.value: by_scheme[s].as_dict() for s in schemes if s in by_scheme}
+
+
+def _entities(report: Report, schemes: tuple[Scheme, ...]) -> dict[str, Any]:
+    e = report.entities
+    out: dict[str, Any] = {
+        "micro": _counts(e.micro, schemes),
+        "macro": {s.value: e.macro[s].as_dict() for s in schemes if s in e.macro},
+        "labels": {label: _counts(by, schemes) for label, by in sorted(e.labels.items())},
+    }
+    if e.documents is not None:
+        out["documents"] = {doc: _counts(by, schemes) for doc, by in sorted(e.documents.items())}
+    return out
+
+
+def _prf(by_metric: Mapping[str, PRF]) -> dict[str, Any]:
+    return {m: by_metric[m].as_dict() for m in event_metric_names(by_metric)}
+
+
+def _events(events: EventScores) -> dict[str, Any]:
+    return {
+        "micro": _prf(events.micro),
+        "types": {t: _prf(by) for t, by in sorted(events.types.items())},
+        "roles": {r: _prf(by) for r, by in sorted(events.roles.items())},
+    }
+
+
+def _confusion(c: Confusion) -> dict[str, Any]:
+    return {"labels": list(confusion_axis(c)), "matrix": [list(row) for row in c.matrix]}
+
+
+def _interval(iv: Interval) -> dict[str, float]:
+    return {"estimate": iv.estimate, "low": iv.low, "high": iv.high, "level": iv.level}
+
+
+def _comparison(c: Comparison) -> dict[str, Any]:
+    return {
+        "metric": c.metric,
+        "a": c.a,
+        "b": c.b,
+        "delta": c.delta,
+        "p_bootstrap": c.p_bootstrap,
+        "p_randomization": c.p_randomization,
+        "samples": c.samples,
+    }
+
+
+def _gate(gate: Gate) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "passed": gate.passed,
+        "checks": [
+            {
+                "metric": c.metric,
+                "kind": c.kind.value,
+                "threshold": c.threshold,
+                "value": c.value,
+                "baseline": c.baseline,
+                "delta": c.delta,
+                "passed": c.passed,
+                "message": c.message,
+            }
+            for c in gate.checks
+        ],
+    }
+    if gate.baseline_path is not None:
+        out["baseline_path"] = gate.baseline_path
+    if gate.baseline_gold_matches is not None:
+        out["baseline_gold_matches"] = gate.baseline_gold_matches
+    return out
+
+
+def _run(run: RunInfo) -> dict[str, Any]:
+    return {
+        "extractor": run.extractor,
+        "documents": run.documents,
+        "seconds": run.seconds,
+        "docs_per_second": run.docs_per_second,
+    }
+
+
+def _error(e: ErrorCase) -> dict[str, Any]:
+    return {
+        "doc_id": e.doc_id,
+        "kind": e.kind,
+        "start": e.start,
+        "end": e.end,
+        "label": e.label,
+        "other_label": e.other_label,
+        "left": e.left,
+        "span": e.span,
+        "right": e.right,
+    }
