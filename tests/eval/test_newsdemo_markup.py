@@ -266,3 +266,37 @@ def test_no_article_repeats_eight_words_of_a_seed() -> None:
     for path in ARTICLES:
         copied = _ngrams(_words(path.read_text(encoding="utf-8")), 8) & seed_grams
         assert not copied, f"{path.name} repeats seed text: {' '.join(sorted(copied)[0])}"
+
+
+def _guideline_examples() -> list[str]:
+    text = (ROOT / "docs" / "guidelines.md").read_text(encoding="utf-8")
+    return [line for block in re.findall(r"```markup\n(.*?)```", text, re.S) for line in block.splitlines()]
+
+
+def test_guideline_examples_parse_and_quote_an_article() -> None:
+    examples = _guideline_examples()
+    assert len(examples) >= 20
+    corpus = "\n".join(p.read_bytes().decode("utf-8").replace("\r\n", "\n") for p in ARTICLES)
+    for line in examples:
+        doc = build.parse_markup(line, doc_id="guidelines", path="docs/guidelines.md")
+        assert doc.text in corpus, f"not in any article: {doc.text[:60]!r}"
+
+
+@pytest.mark.skipif(not (ROOT / "configs" / "schema.yaml").is_file(), reason="schema not written yet")
+def test_guideline_examples_follow_the_schema() -> None:
+    import yaml
+
+    schema = yaml.safe_load((ROOT / "configs" / "schema.yaml").read_text(encoding="utf-8"))
+    labels = {e["name"] for e in schema["entity_labels"]}
+    roles = {t["name"]: {r["name"]: set(r["entity_labels"]) for r in t["roles"]} for t in schema["event_types"]}
+    checked = 0
+    for line in _guideline_examples():
+        doc = build.parse_markup(line, doc_id="guidelines")
+        assert {e.label for e in doc.entities} <= labels, line
+        by_id = {e.id: e for e in doc.entities}
+        for event in doc.events:
+            assert event.type in roles, line
+            for arg in event.arguments:
+                assert by_id[arg.entity].label in roles[event.type][arg.role], (line, arg)
+                checked += 1
+    assert checked >= 20
