@@ -74,9 +74,7 @@ def validate_events(
         trig = ev.trigger
         if trig.start == -1 and trig.end == -1:
             if require_offsets:
-                problems.append(
-                    f"{where}.trigger has a text but no offsets; add start/end or use --level document"
-                )
+                problems.append(f"{where}.trigger has a text but no offsets; add start/end or use --level document")
         else:
             problems += _span_problems(doc.text, trig.start, trig.end, trig.text, f"{where}.trigger")
         allowed = roles.get(ev.type) if roles is not None and known_type else None
@@ -99,9 +97,7 @@ def _argument_problems(
         if not found:
             return [f"{at}: entity {arg.entity!r} is not the id of any entity of this document; fix the id"]
         if len(found) > 1:
-            return [
-                f"{at}: entity id {arg.entity!r} is used by {len(found)} entities; make entity ids unique"
-            ]
+            return [f"{at}: entity id {arg.entity!r} is used by {len(found)} entities; make entity ids unique"]
         return []
     if arg.start is None or arg.end is None:
         if arg.text is None:
@@ -114,9 +110,7 @@ def _argument_problems(
 
 def _span_problems(text: str, start: int, end: int, given: str | None, at: str) -> list[str]:
     if not 0 <= start < end <= len(text):
-        msg = (
-            f"{at}: offsets [{start}, {end}) do not fit the text (length {len(text)}); need 0 <= start < end"
-        )
+        msg = f"{at}: offsets [{start}, {end}) do not fit the text (length {len(text)}); need 0 <= start < end"
         return [msg + _utf16_hint(text, start, end, given)]
     if given is not None and text[start:end] != given:
         msg = f"{at}: text {given!r} differs from the document's text[{start}:{end}] = {text[start:end]!r}"
@@ -267,9 +261,7 @@ def compare_items(gold: EventItems, pred: EventItems) -> DocumentEventCounts:
     }
     gold_roles, pred_roles = _by_role(gold), _by_role(pred)
     roles = {
-        role: _compare(
-            _project_arguments(gold_roles.get(role, ())), _project_arguments(pred_roles.get(role, ()))
-        )
+        role: _compare(_project_arguments(gold_roles.get(role, ())), _project_arguments(pred_roles.get(role, ())))
         for role in gold_roles.keys() | pred_roles.keys()
     }
     return DocumentEventCounts(micro, types, roles)
@@ -278,9 +270,7 @@ def compare_items(gold: EventItems, pred: EventItems) -> DocumentEventCounts:
 ItemsFn = Callable[[Document, list[Problem]], EventItems]
 
 
-def pair_documents(
-    gold: Sequence[Document], pred: Sequence[Document]
-) -> list[tuple[Document, Document | None]]:
+def pair_documents(gold: Sequence[Document], pred: Sequence[Document]) -> list[tuple[Document, Document | None]]:
     """Each gold document with the prediction of the same id (None when absent).
 
     Predicted documents whose id is not in the gold are left out: scores are over the gold set.
@@ -356,15 +346,22 @@ def score_events(gold: Sequence[Document], pred: Sequence[Document]) -> EventSco
     return total(counts_by_document(gold, pred, _offset_items).values())
 
 
-def event_counts_by_document(gold: Sequence[Document], pred: Sequence[Document]) -> dict[str, dict[str, PRF]]:
-    """metric -> gold document id -> tp/fp/fn; summed over documents they give the micro counts."""
-    per_doc = counts_by_document(gold, pred, _offset_items)
+def event_counts_by_document(
+    gold: Sequence[Document], pred: Sequence[Document], *, items: ItemsFn | None = None
+) -> dict[str, dict[str, PRF]]:
+    """metric -> gold document id -> tp/fp/fn; summed over documents they give the micro counts.
+
+    ``items`` builds the tuple sets (offsets by default; ``eval.docmatch.event_items`` for names).
+    """
+    per_doc = counts_by_document(gold, pred, items or _offset_items)
     return {m: {doc_id: c.micro[m] for doc_id, c in per_doc.items()} for m in EVENT_METRICS}
 
 
-def event_doc_stats(gold: Sequence[Document], pred: Sequence[Document]) -> dict[str, npt.NDArray[np.float64]]:
+def event_doc_stats(
+    gold: Sequence[Document], pred: Sequence[Document], *, items: ItemsFn | None = None
+) -> dict[str, npt.NDArray[np.float64]]:
     """``"events.<metric>"`` -> (gold documents, 3) array of matched, possible, actual (eval/stats.py)."""
-    per_doc = counts_by_document(gold, pred, _offset_items)
+    per_doc = counts_by_document(gold, pred, items or _offset_items)
     return {f"events.{m}": _stats_rows([c.micro[m] for c in per_doc.values()]) for m in EVENT_METRICS}
 
 
