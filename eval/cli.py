@@ -8,7 +8,7 @@ Heavy imports (numpy, the pipeline, renderers) happen inside the command so that
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,21 +17,21 @@ import typer
 EXIT_OK, EXIT_GATE, EXIT_INPUT = 0, 1, 2
 
 
-class SchemeName(str, Enum):
+class SchemeName(StrEnum):
     strict = "strict"
     exact = "exact"
     partial = "partial"
     type = "type"
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"
     csv = "csv"
 
 
-class LevelName(str, Enum):
+class LevelName(StrEnum):
     mention = "mention"
     document = "document"
 

@@ -52,7 +52,8 @@ class EntityResult:
 def _columns(table: Table, doc_map: npt.NDArray[np.int64], index: Mapping[str, int]) -> SpanColumns:
     """The spans of ``table`` in gold document numbering; documents mapped to -1 are dropped."""
     doc = doc_map[table.doc]
-    code = np.fromiter(map(index.__getitem__, table.labels), dtype=np.int64, count=len(table.labels))
+    recode = np.asarray([index[n] for n in table.label_names] or [0], dtype=np.int64)
+    code = recode[table.label_codes]
     keep = doc >= 0
     return SpanColumns.build(doc[keep], table.start[keep], table.end[keep], code[keep])
 
@@ -118,11 +119,10 @@ def score_entities(
     """
     doc_index = {d: i for i, d in enumerate(gold_table.ids)}
     n_docs = len(gold_table)
-    present = set(gold_table.labels) | set(pred_table.labels)
-    if labels is not None:
-        present &= set(labels)
+    every = set(gold_table.label_counts()) | set(pred_table.label_counts())
+    present = every & set(labels) if labels is not None else every
     codes = LabelCodes(tuple(sorted(present)))
-    index = {**{x: -1 for x in set(gold_table.labels) | set(pred_table.labels)}, **codes.index}
+    index = {**{x: -1 for x in (*gold_table.label_names, *pred_table.label_names)}, **codes.index}
     gold = _columns(gold_table, np.arange(n_docs, dtype=np.int64), index)
     pred_map = np.fromiter((doc_index.get(x, -1) for x in pred_table.ids), dtype=np.int64, count=len(pred_table))
     pred = _columns(pred_table, pred_map, index)
@@ -177,7 +177,9 @@ def _error_cases(
     def add(kind: str, doc: int, start: int, end: int, label: int, other: int | None) -> None:
         left, span, right = _context(table.texts[doc], start, end)
         other_name = names[other] if other is not None else None
-        rows.append((doc, start, end, ErrorCase(table.ids[doc], kind, start, end, names[label], other_name, left, span, right)))
+        rows.append(
+            (doc, start, end, ErrorCase(table.ids[doc], kind, start, end, names[label], other_name, left, span, right))
+        )
 
     wrong = a.tier != TIER_CORRECT
     for g, p in zip(a.gold[wrong][: limit + 1].tolist(), a.pred[wrong][: limit + 1].tolist(), strict=True):
@@ -206,4 +208,3 @@ def _confusion(gold: SpanColumns, pred: SpanColumns, exact: Assignment, codes: L
     matrix = confusion_matrix(y_true, y_pred, labels=list(range(none + 1)))
     labels = (*codes.names, Confusion.NONE)
     return Confusion(labels, tuple(tuple(int(x) for x in row) for row in matrix))
-

@@ -60,7 +60,8 @@ def load_table(path: str | Path, *, fmt: str | None = None, reference: Table | N
     spec = specs[fmt] if fmt is not None else detect(p)
     digest = sha256_file(p) if p.is_file() else ""
     if spec.name == "jsonl":
-        return read_table(p, sha256=digest)
+        texts = dict(zip(reference.ids, reference.texts, strict=True)) if reference is not None else None
+        return read_table(p, sha256=digest, reference=texts)
     refs = _reference(reference) if reference is not None else None
     if spec.needs_reference and refs is None:
         raise FormatError(f"{p}: the {spec.name} format needs the gold documents to align tokens")
@@ -69,7 +70,10 @@ def load_table(path: str | Path, *, fmt: str | None = None, reference: Table | N
 
 
 def _reference(t: Table) -> dict[str, Document]:
-    return {doc_id: Document(doc_id, text, path=t.path, line=line) for doc_id, text, line in zip(t.ids, t.texts, t.lines)}
+    return {
+        doc_id: Document(doc_id, text, path=t.path, line=line)
+        for doc_id, text, line in zip(t.ids, t.texts, t.lines, strict=False)
+    }
 
 
 def _tree_digest(p: Path) -> str:

@@ -1,15 +1,16 @@
 """Documents as columns: what validation and scoring read.
 
 A ``Table`` holds one corpus: per document its id, text and source line; per entity span its
-document index, start, end and label (parallel arrays), and — sparse — the ``text`` and
-``id`` an entity carried. Canonical JSONL is read straight into a table (``eval.readers.
-jsonl.read_table``) without making one object per span; any other format's documents are
-converted with ``Table.from_documents``. Events and offset-free mentions stay as records.
+document index, start, end and label code (parallel numpy arrays, labels named in
+``label_names``), and — sparse — the ``text`` an entity carried. Canonical JSONL is read
+straight into a table (``eval.readers.jsonl.read_table``) without one object per span; any
+other format's documents are converted with ``Table.from_documents``. Documents that carry
+events, offset-free mentions or entity ids are also kept whole in ``documents``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -20,8 +21,10 @@ from .model import Document, Entity, Mention
 
 IntArray = npt.NDArray[np.int64]
 
+CHUNK = 1 << 16
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=False)
 class Table:
     path: str
     format: str
@@ -32,20 +35,18 @@ class Table:
     counts: IntArray  # entities per document
     start: IntArray
     end: IntArray
-    labels: list[str]
-    entity_texts: list[str | None]  # None where the entity carried no text
-    documents: dict[int, Document] = field(default_factory=dict)  # docs with events/mentions
+    label_codes: IntArray
+    label_names: tuple[str, ...]
+    entity_texts: dict[int, str] = field(default_factory=dict)  # entity row -> the text it carried
+    documents: dict[int, Document] = field(default_factory=dict)  # docs with events/mentions/ids
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    @property
+    @cached_property
     def doc(self) -> IntArray:
-        return _doc_index(self.counts)
-
-    def where(self, i: int) -> str:
-        line = self.lines[i]
-        return f"{self.path}:{line}" if line else self.path
+        """Document index of each entity row."""
+        return np.repeat(np.arange(self.counts.shape[0], dtype=np.int64), self.counts)
 
     @cached_property
     def entity_rows(self) -> IntArray:
@@ -53,6 +54,17 @@ class Table:
         out = np.zeros(len(self.counts) + 1, dtype=np.int64)
         np.cumsum(self.counts, out=out[1:])
         return out
+
+    def label(self, row: int) -> str:
+        return self.label_names[int(self.label_codes[row])]
+
+    def label_counts(self) -> dict[str, int]:
+        counts = np.bincount(self.label_codes, minlength=len(self.label_names))
+        return {name: int(n) for name, n in zip(self.label_names, counts, strict=True) if n}
+
+    def where(self, i: int) -> str:
+        line = self.lines[i]
+        return f"{self.path}:{line}" if line else self.path
 
     def mentions(self) -> list[tuple[int, Mention]]:
         return [(i, m) for i, d in self.documents.items() for m in d.mentions]
@@ -64,11 +76,8 @@ class Table:
             return kept
         lo, hi = int(self.entity_rows[i]), int(self.entity_rows[i + 1])
         ents = tuple(
-            Entity(int(s), int(e), lab, None, t)
-            for s, e, lab, t in zip(
-                self.start[lo:hi].tolist(), self.end[lo:hi].tolist(), self.labels[lo:hi], self.entity_texts[lo:hi],
-                strict=True,
-            )
+            Entity(int(self.start[r]), int(self.end[r]), self.label(r), None, self.entity_texts.get(r))
+            for r in range(lo, hi)
         )
         return Document(self.ids[i], self.texts[i], ents, path=self.path, line=self.lines[i])
 
@@ -76,37 +85,95 @@ class Table:
         return [self.document(i) for i in range(len(self))]
 
     @classmethod
-    def from_documents(
-        cls, docs: Sequence[Document], *, path: str, format: str, sha256: str
-    ) -> Table:
-        starts: list[int] = []
-        ends: list[int] = []
-        labels: list[str] = []
-        texts: list[str | None] = []
-        keep: dict[int, Document] = {}
-        for i, d in enumerate(docs):
-            for e in d.entities:
-                starts.append(e.start)
-                ends.append(e.end)
-                labels.append(e.label)
-                texts.append(e.text)
-            if d.events or d.mentions or any(e.id is not None for e in d.entities):
-                keep[i] = d
-        return cls(
+    def from_documents(cls, docs: Sequence[Document], *, path: str, format: str, sha256: str) -> Table:
+        builder = TableBuilder()
+        for d in docs:
+            keep = bool(d.events or d.mentions or any(e.id is not None for e in d.entities))
+            builder.add(
+                d.id,
+                d.text,
+                d.line,
+                [(e.start, e.end, e.label) for e in d.entities],
+                [e.text for e in d.entities],
+                d if keep else None,
+            )
+        return builder.build(path=path, format=format, sha256=sha256)
+
+
+class TableBuilder:
+    """Accumulates documents and flushes their spans to numpy in chunks (bounded memory)."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.texts: list[str] = []
+        self.lines: list[int] = []
+        self.counts: list[int] = []
+        self.entity_texts: dict[int, str] = {}
+        self.documents: dict[int, Document] = {}
+        self.codes: dict[str, int] = {}
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        self._labels: list[str] = []
+        self._chunks: list[tuple[IntArray, IntArray, IntArray]] = []
+        self._rows = 0
+
+    def add(
+        self,
+        doc_id: str,
+        text: str,
+        line: int,
+        spans: Sequence[tuple[int, int, str]],
+        texts: Sequence[str | None],
+        whole: Document | None = None,
+    ) -> None:
+        if whole is not None:
+            self.documents[len(self.ids)] = whole
+        self.ids.append(doc_id)
+        self.texts.append(text)
+        self.lines.append(line)
+        self.counts.append(len(spans))
+        if spans:
+            s, e, lab = zip(*spans, strict=True)
+            self._starts.extend(s)
+            self._ends.extend(e)
+            self._labels.extend(lab)
+            if texts.count(None) != len(texts):
+                base = self._rows + len(self._starts) - len(spans)
+                self.entity_texts.update((base + k, t) for k, t in enumerate(texts) if t is not None)
+            if len(self._starts) >= CHUNK:
+                self._flush()
+
+    def _flush(self) -> None:
+        if not self._starts:
+            return
+        for name in set(self._labels).difference(self.codes):
+            self.codes[name] = len(self.codes)
+        n = len(self._starts)
+        codes = np.fromiter(map(self.codes.__getitem__, self._labels), dtype=np.int64, count=n)
+        self._chunks.append((np.asarray(self._starts, dtype=np.int64), np.asarray(self._ends, dtype=np.int64), codes))
+        self._rows += n
+        self._starts, self._ends, self._labels = [], [], []
+
+    def build(self, *, path: str, format: str, sha256: str) -> Table:
+        self._flush()
+        cols = [np.concatenate(c) if c else np.zeros(0, dtype=np.int64) for c in zip(*self._chunks, strict=True)]
+        start, end, codes = cols if cols else (np.zeros(0, dtype=np.int64),) * 3
+        return Table(
             path,
             format,
             sha256,
-            [d.id for d in docs],
-            [d.text for d in docs],
-            [d.line for d in docs],
-            np.asarray([len(d.entities) for d in docs], dtype=np.int64),
-            np.asarray(starts, dtype=np.int64),
-            np.asarray(ends, dtype=np.int64),
-            labels,
-            texts,
-            keep,
+            self.ids,
+            self.texts,
+            self.lines,
+            np.asarray(self.counts, dtype=np.int64),
+            start,
+            end,
+            codes,
+            tuple(self.codes),
+            self.entity_texts,
+            self.documents,
         )
 
 
-def _doc_index(counts: IntArray) -> IntArray:
-    return np.repeat(np.arange(counts.shape[0], dtype=np.int64), counts)
+def label_union(tables: Iterable[Table]) -> tuple[str, ...]:
+    return tuple(sorted({n for t in tables for n in t.label_names}))

@@ -7,7 +7,6 @@ with the slice it names only where it was given.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -59,10 +58,9 @@ def check_table(t: Table, *, role: str, offsets_required: bool = True) -> list[P
                 what = f"start {s} is not before end {e}; offsets are half-open [start, end)"
             else:
                 what = f"offsets {s}-{e} are outside the text (length {n}); offsets count Python code points"
-            problems.append(Problem(_entity_where(t, row, d), f"{t.labels[row]} {what}", t.ids[d]))
+            problems.append(Problem(_entity_where(t, row, d), f"{t.label(row)} {what}", t.ids[d]))
         bad_rows = set(bad.tolist())
-        given = [i for i, x in enumerate(t.entity_texts) if x is not None and i not in bad_rows]
-        for row in given:
+        for row in sorted(set(t.entity_texts) - bad_rows):
             d = int(doc[row])
             s, e = int(t.start[row]), int(t.end[row])
             expected = t.entity_texts[row]
@@ -77,17 +75,12 @@ def check_table(t: Table, *, role: str, offsets_required: bool = True) -> list[P
                 problems.append(Problem(_entity_where(t, row, d), msg, t.ids[d]))
     if offsets_required:
         for i, m in t.mentions():
-            msg = (
-                f"entity {m.text!r} ({m.label}) has no offsets; offset-free output is scored with "
-                "--level document"
-            )
+            msg = f"entity {m.text!r} ({m.label}) has no offsets; offset-free output is scored with --level document"
             problems.append(Problem(t.where(i), msg, t.ids[i]))
     return problems
 
 
-def check_pair(
-    gold: Table, pred: Table, *, allow_extra: bool, label_set: Collection[str] | None = None
-) -> Findings:
+def check_pair(gold: Table, pred: Table, *, allow_extra: bool, label_set: Collection[str] | None = None) -> Findings:
     """Problems and notes between gold and predictions: ids, texts and labels."""
     problems: list[Problem] = []
     notes: list[str] = []
@@ -99,7 +92,9 @@ def check_pair(
             msg = "not in the gold set; remove it or pass --allow-extra to ignore such documents"
             problems.append(Problem(pred.where(i), msg, pred.ids[i]))
     elif extra:
-        notes.append(f"{len(extra)} predicted documents are not in the gold set and were ignored: {_few(pred.ids, extra)}")
+        notes.append(
+            f"{len(extra)} predicted documents are not in the gold set and were ignored: {_few(pred.ids, extra)}"
+        )
     missing = [i for i, d in enumerate(gold.ids) if d not in pred_ids]
     if missing:
         notes.append(
@@ -111,8 +106,8 @@ def check_pair(
             at = _first_difference(gold.texts[g], pred.texts[i])
             msg = f"text differs from the gold text at offset {at}; predict on the gold document's exact text"
             problems.append(Problem(pred.where(i), msg, d))
-    known = set(label_set) if label_set is not None else set(gold.labels)
-    outside = Counter(x for x in pred.labels if x not in known)
+    known = set(label_set) if label_set is not None else set(gold.label_names)
+    outside = {k: v for k, v in pred.label_counts().items() if k not in known}
     if outside:
         listed = ", ".join(f"{k} ({v})" for k, v in sorted(outside.items()))
         notes.append(f"predicted labels outside the gold label set (scored as errors): {listed}")

@@ -8,15 +8,15 @@ offset-free ``Mention``s. Unknown fields are kept in ``Document.extra``.
 from __future__ import annotations
 
 import operator
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import orjson
 
 from ..errors import FormatError
 from ..model import EMPTY, Argument, Document, Entity, Event, Mention, Span
-from ..table import Table
+from ..table import Table, TableBuilder
 from . import ReaderSpec, Reference, register
 
 _KNOWN = frozenset({"id", "text", "entities", "events"})
@@ -163,22 +163,16 @@ _SPAN = operator.itemgetter("start", "end", "label")
 _TEXT = operator.methodcaller("get", "text")
 
 
-def read_table(path: Path, *, sha256: str = "") -> Table:
+def read_table(path: Path, *, sha256: str = "", reference: Mapping[str, str] | None = None) -> Table:
     """Canonical JSONL straight into columns (the fast path of ``evaluate``).
 
-    Records whose entities are all plain ``{start, end, label[, text, id]}`` objects are taken
-    column-wise with ``itemgetter`` (no object per span); any other record — events, offset-free
-    mentions, or something malformed — goes through ``parse_record`` for exact checks and
-    messages. Integer types of offsets are checked once per column.
+    Plain ``{start, end, label[, text, id]}`` entities are taken column-wise with ``itemgetter``
+    (no object per span); a record with events, offset-free mentions or anything malformed goes
+    through ``parse_record`` for exact checks and messages. With ``reference`` (document id ->
+    gold text), a text equal to the gold's shares the gold's string instead of a copy.
     """
     name = str(path)
-    ids: list[str] = []
-    texts: list[str] = []
-    lines: list[int] = []
-    counts: list[int] = []
-    spans: list[tuple[int, int, str]] = []
-    ent_texts: list[str | None] = []
-    kept: dict[int, Document] = {}
+    builder = TableBuilder()
     with open(path, "rb") as f:
         for line_no, raw in enumerate(f, 1):
             if not raw.strip():
@@ -188,43 +182,32 @@ def read_table(path: Path, *, sha256: str = "") -> Table:
             except orjson.JSONDecodeError as exc:
                 msg = f"{name}:{line_no}: not valid JSON ({exc}); write one JSON object per line"
                 raise FormatError(msg) from None
+            whole = None
             try:
                 doc_id, text, ents = obj["id"], obj["text"], obj.get("entities", ())
                 if type(doc_id) is not str or type(text) is not str or "events" in obj:
                     raise KeyError
-                rows = list(map(_SPAN, ents))
-                ent_text = list(map(_TEXT, ents))
+                spans = list(map(_SPAN, ents))
+                texts = list(map(_TEXT, ents))
             except (KeyError, TypeError, AttributeError):
-                doc = parse_record(obj, name, line_no)
-                kept[len(ids)] = doc
-                doc_id, text = doc.id, doc.text
-                rows = [(e.start, e.end, e.label) for e in doc.entities]
-                ent_text = [e.text for e in doc.entities]
-            ids.append(doc_id)
-            texts.append(text)
-            lines.append(line_no)
-            counts.append(len(rows))
-            spans.extend(rows)
-            ent_texts.extend(ent_text)
-    starts, ends, labels = (list(c) for c in zip(*spans, strict=True)) if spans else ([], [], [])
-    start = _int_column(starts, name, "start", lines, counts)
-    end = _int_column(ends, name, "end", lines, counts)
-    if not set(map(type, labels)) <= {str} or not set(map(type, ent_texts)) <= {str, type(None)}:
-        _first_bad(path)
-    return Table(
-        name, "jsonl", sha256, ids, texts, lines, np.asarray(counts, dtype=np.int64), start, end,
-        labels, ent_texts, kept,
-    )
-
-
-def _int_column(values: list[Any], name: str, what: str, lines: list[int], counts: list[int]) -> np.ndarray:
-    col = np.asarray(values)
-    if col.size and col.dtype.kind != "i":
-        _first_bad(Path(name))
-    return col.astype(np.int64, copy=False) if col.size else np.zeros(0, dtype=np.int64)
-
-
-def _first_bad(path: Path) -> None:
-    """Re-read with the exact per-record parser, which raises naming the first bad line."""
-    read_jsonl(path)
-    raise FormatError(f"{path}: malformed entity values; check start/end are integers and labels strings")
+                whole = parse_record(obj, name, line_no)
+                doc_id, text = whole.id, whole.text
+                spans = [(e.start, e.end, e.label) for e in whole.entities]
+                texts = [e.text for e in whole.entities]
+            if reference is not None:
+                same = reference.get(doc_id)
+                if same is not None and same == text:
+                    text = same
+            builder.add(doc_id, text, line_no, spans, texts, whole)
+    try:
+        table = builder.build(path=name, format="jsonl", sha256=sha256)
+    except (TypeError, ValueError, OverflowError):
+        table = None
+    if (
+        table is None
+        or not all(type(x) is str for x in table.label_names)
+        or not set(map(type, table.entity_texts.values())) <= {str}
+    ):
+        read_jsonl(path)  # the exact per-record parser names the first bad line
+        raise FormatError(f"{name}: malformed entity values; start/end must be integers and labels strings")
+    return table

@@ -79,9 +79,7 @@ def random_corpus(rng: random.Random, n_docs: int) -> tuple[list[Document], list
 def nervaluate_counts(gold: list[Document], pred: list[Document]) -> dict:
     def dicts(docs: list[Document]) -> list[list[dict]]:
         # nervaluate's end is inclusive; it also expects spans in text order.
-        return [
-            [{"label": e.label, "start": e.start, "end": e.end - 1} for e in sorted(d.entities)] for d in docs
-        ]
+        return [[{"label": e.label, "start": e.start, "end": e.end - 1} for e in sorted(d.entities)] for d in docs]
 
     return Evaluator(dicts(gold), dicts(pred), list(LABELS), loader="dict").evaluate()
 

@@ -42,7 +42,9 @@ def _tiers(scheme: Scheme) -> tuple[Callable[[Entity, Entity], bool], str]:
 def reference_counts(gold: list[Entity], pred: list[Entity], scheme: Scheme) -> Counts:
     gold = sorted(gold, key=_key)
     pred = sorted(pred, key=_key)
-    overlap = [(gi, pi) for pi, p in enumerate(pred) for gi, g in enumerate(gold) if g.start < p.end and p.start < g.end]
+    overlap = [
+        (gi, pi) for pi, p in enumerate(pred) for gi, g in enumerate(gold) if g.start < p.end and p.start < g.end
+    ]
     tier1, second = _tiers(scheme)
     used_g: set[int] = set()
     used_p: set[int] = set()
@@ -118,7 +120,9 @@ span_st = st.tuples(st.integers(0, 30), st.integers(1, 6), st.sampled_from(LABEL
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(span_st, max_size=10), st.lists(span_st, max_size=10), st.randoms(use_true_random=False))
-def test_matching_hypothesis_reference_order_and_totals(gold: list[Entity], pred: list[Entity], rnd: random.Random) -> None:
+def test_matching_hypothesis_reference_order_and_totals(
+    gold: list[Entity], pred: list[Entity], rnd: random.Random
+) -> None:
     text = "y" * 40
     shuffled = list(pred)
     rnd.shuffle(shuffled)
@@ -173,9 +177,7 @@ def inv_spurious_never_raises_precision(scheme: Scheme) -> None:
     gold, pred = random_docs(5)
     before = _micro(gold, pred, scheme).metrics.precision
     # A span past every gold span of the document overlaps nothing: spurious in every scheme.
-    extended = [
-        Document(g.id, g.text + " zzz", g.entities) for g in gold
-    ]
+    extended = [Document(g.id, g.text + " zzz", g.entities) for g in gold]
     extra = [
         Document(p.id, p.text + " zzz", p.entities + (Entity(len(p.text) + 1, len(p.text) + 4, "A"),)) for p in pred
     ]
