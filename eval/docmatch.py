@@ -17,7 +17,7 @@ trigger offsets and canonical argument names in place of argument offsets.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -36,12 +36,13 @@ from .events import (
     ItemsFn,
     TriggerItem,
     counts_by_document,
+    event_doc_stats,
     pair_documents,
     total,
 )
 from .model import Document, Entity
 from .normalize import normalize
-from .report import EventScores
+from .report import EntityScores, EventScores
 
 SCHEMES: tuple[Scheme, ...] = (Scheme.STRICT, Scheme.EXACT)
 DEFAULT_ALIASES = Path(__file__).resolve().parents[1] / "configs" / "aliases.yaml"
@@ -217,25 +218,57 @@ def _by_label(items: Iterable[NameItem]) -> dict[str, set[NameItem]]:
 
 
 def score_documents_offset_free(
-    gold: Sequence[Document], pred: Sequence[Document], *, aliases: AliasTable = NO_ALIASES
+    gold: Sequence[Document],
+    pred: Sequence[Document],
+    *,
+    aliases: AliasTable = NO_ALIASES,
+    labels: Collection[str] | None = None,
 ) -> OffsetFreeScores:
-    """Entity scores by names per document (see the module docstring); pairs documents by id."""
+    """Entity scores by names per document (see the module docstring); pairs documents by id.
+
+    ``labels`` keeps only entities with those labels, on both sides.
+    """
     micro = {s: Counts() for s in SCHEMES}
-    labels: dict[str, dict[Scheme, Counts]] = {}
+    by_label: dict[str, dict[Scheme, Counts]] = {}
     documents: dict[str, dict[Scheme, Counts]] = {}
     for g, p in pair_documents(gold, pred):
         gold_items = entity_names(g, aliases)
         pred_items = entity_names(p, aliases) if p is not None else set()
+        if labels is not None:
+            gold_items = {i for i in gold_items if i[0] in labels}
+            pred_items = {i for i in pred_items if i[0] in labels}
         counts = compare_names(gold_items, pred_items)
         documents[g.id] = counts
         micro = {s: micro[s] + counts[s] for s in SCHEMES}
         gold_labels, pred_labels = _by_label(gold_items), _by_label(pred_items)
         for label in gold_labels.keys() | pred_labels.keys():
             c = compare_names(gold_labels.get(label, set()), pred_labels.get(label, set()))
-            into = labels.setdefault(label, {s: Counts() for s in SCHEMES})
+            into = by_label.setdefault(label, {s: Counts() for s in SCHEMES})
             for s in SCHEMES:
                 into[s] = into[s] + c[s]
-    return OffsetFreeScores(micro, dict(sorted(labels.items())), documents)
+    return OffsetFreeScores(micro, dict(sorted(by_label.items())), documents)
+
+
+def resolve_aliases(aliases: AliasTable | str | Path | None) -> AliasTable:
+    """A table as given, read from a path, or (None) the shipped configs/aliases.yaml when present."""
+    if isinstance(aliases, AliasTable):
+        return aliases
+    if aliases is None:
+        return load_aliases(DEFAULT_ALIASES) if DEFAULT_ALIASES.is_file() else NO_ALIASES
+    return load_aliases(aliases)
+
+
+def score_offset_free(
+    gold: Sequence[Document],
+    pred: Sequence[Document],
+    *,
+    aliases: AliasTable | str | Path | None = None,
+    labels: Collection[str] | None = None,
+) -> tuple[EntityScores, dict[str, npt.NDArray[np.float64]]]:
+    """``evaluate --level document`` for entities: the report's scores and per-document statistics."""
+    result = score_documents_offset_free(gold, pred, aliases=resolve_aliases(aliases), labels=labels)
+    scores = EntityScores(result.micro, result.macro(), result.labels, result.documents)
+    return scores, result.doc_stats()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -283,3 +316,11 @@ def score_events_offset_free(
 ) -> EventScores:
     """TextEE-style event scores with names in place of offsets (see docs/events.md)."""
     return total(counts_by_document(gold, pred, event_items(aliases)).values())
+
+
+def offset_free_events(
+    gold: Sequence[Document], pred: Sequence[Document], *, aliases: AliasTable | str | Path | None = None
+) -> tuple[EventScores, dict[str, npt.NDArray[np.float64]]]:
+    """``evaluate --level document`` for events: scores and ``"events.<metric>"`` statistics."""
+    table = resolve_aliases(aliases)
+    return score_events_offset_free(gold, pred, aliases=table), event_doc_stats(gold, pred, items=event_items(table))
