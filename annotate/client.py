@@ -1,0 +1,399 @@
+"""The one module that imports ``label_studio_sdk``: a small typed wrapper over ``LabelStudio``.
+
+Everything the SDK returns is turned into the frozen records below before it leaves this
+module, and every SDK/HTTP failure into one ``ServerError`` line (401 says the key is wrong
+and how to get one). The SDK's own retries are switched off: it retries POSTs on 5xx, which
+would import a batch twice. Here, reads are retried with exponential backoff on connection
+errors, timeouts and 5xx; writes are not. A write that failed in a way that may or may not
+have reached the database raises ``TransientError`` (a ``ServerError``), and the caller
+re-reads the server before trying again (see ``annotate.push``).
+
+    ServerError (annotate.errors)
+    └── TransientError        timeout, dropped connection or 5xx: a read may be retried; a
+                              write may or may not have happened
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, NamedTuple, TypeVar
+
+import httpx
+import orjson
+
+from .errors import ServerError
+from .settings import KEY_ENV, Secret, Settings
+
+T = TypeVar("T")
+
+#: Called with (what, done, total) while a long operation runs; total is None when unknown.
+Progress = Callable[[str, int, "int | None"], None]
+
+PAGE_SIZE = 1000
+EXPORT_POLL_SECONDS = 0.5
+EXPORT_TIMEOUT_SECONDS = 3600.0
+
+
+class TransientError(ServerError):
+    """A request failed in a way that may pass on retry; a write's outcome is unknown."""
+
+
+class Retry(NamedTuple):
+    """How reads are retried: ``attempts`` in all, sleeping ``backoff * 2**n`` in between."""
+
+    attempts: int = 4
+    backoff: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A Label Studio project, as much of it as goldbench uses."""
+
+    id: int
+    title: str
+    label_config: str
+    task_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRef:
+    """A task already on the server: its id, our document id, and the sha256 of its text."""
+
+    id: int
+    doc_id: str | None
+    text_sha256: str | None
+    model_versions: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class PredictionIn:
+    """A pre-annotation to attach to an existing task."""
+
+    task_id: int
+    result: tuple[Mapping[str, Any], ...]
+    model_version: str
+
+
+def text_sha256(text: str) -> str:
+    """The hash push compares to tell whether a task's text changed."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Client:
+    """A connection to one Label Studio server. Use as a context manager, or call ``close()``."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        timeout: float = 60.0,
+        retry: Retry = Retry(),  # noqa: B008 - an immutable NamedTuple
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        from label_studio_sdk import LabelStudio
+
+        self.settings = settings
+        self.retry = retry
+        self._http = httpx.Client(timeout=timeout, follow_redirects=True, transport=transport)
+        self._timeout = timeout
+        try:
+            self._ls = LabelStudio(
+                base_url=settings.url,
+                api_key=settings.api_key.reveal(),
+                max_retries=0,
+                timeout=timeout,
+                httpx_client=self._http,
+            )
+        except Exception as exc:  # the SDK rejects an expired personal access token here
+            self._http.close()
+            raise self._translate(exc, "reading the API key") from None
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    # -- error handling -------------------------------------------------------------------
+
+    def _translate(self, exc: BaseException, what: str) -> ServerError:
+        """One line a person can act on; never the key, never the SDK's header dump."""
+        from label_studio_sdk.core.api_error import ApiError
+
+        url = self.settings.url
+        if isinstance(exc, ApiError):
+            code = exc.status_code
+            if code == 401:
+                return ServerError(
+                    f"{url}: the API key from {self.settings.key_source} was refused (HTTP 401) while "
+                    f"{what}; for a local server run `annotate server start` (it writes a fresh key), "
+                    f"otherwise create a Personal Access Token in Label Studio (Account & Settings) "
+                    f"and put it in ${KEY_ENV} or a 0600 key file"
+                )
+            if code == 403:
+                return ServerError(f"{url}: not allowed (HTTP 403) while {what}; use an admin's API key")
+            detail = _one_line(exc.body)
+            if code is not None and code >= 500:
+                return TransientError(f"{url}: server error (HTTP {code}) while {what}: {detail}")
+            return ServerError(f"{url}: HTTP {code} while {what}: {detail}")
+        if isinstance(exc, httpx.ConnectError):
+            return ServerError(
+                f"cannot reach Label Studio at {url} while {what}; is it running? "
+                "(`annotate server status`, or set LABEL_STUDIO_URL)"
+            )
+        if isinstance(exc, httpx.TimeoutException):
+            return TransientError(f"{url}: no answer in time while {what}; the server may be overloaded")
+        if isinstance(exc, httpx.TransportError):
+            return TransientError(f"{url}: the connection failed while {what} ({type(exc).__name__})")
+        return ServerError(f"{url}: unexpected reply while {what} ({type(exc).__name__}: {_one_line(exc)})")
+
+    def _read(self, fn: Callable[[], T], what: str) -> T:
+        """Run an idempotent request, retrying connection errors, timeouts and 5xx."""
+        for attempt in range(self.retry.attempts):
+            try:
+                return fn()
+            except Exception as exc:
+                err = self._translate(exc, what)
+                retryable = isinstance(err, TransientError) or isinstance(exc, httpx.ConnectError)
+                if not retryable or attempt == self.retry.attempts - 1:
+                    raise err from None
+                time.sleep(self.retry.backoff * 2**attempt)
+        raise AssertionError("unreachable")
+
+    def _write(self, fn: Callable[[], T], what: str) -> T:
+        """Run a write once. A refused connection is certain (nothing was sent); the rest is not."""
+        try:
+            return fn()
+        except Exception as exc:
+            raise self._translate(exc, what) from None
+
+    # -- server ---------------------------------------------------------------------------
+
+    def version(self) -> str:
+        """The Label Studio release, e.g. ``1.23.2``."""
+        v = self._read(lambda: self._ls.versions.get(), "reading the server version")
+        return str(v.release or "unknown")
+
+    def whoami(self) -> str:
+        """The email of the user the key belongs to (also proves the key works)."""
+        user = self._read(lambda: self._ls.users.whoami(), "checking the API key")
+        return str(user.email or user.username or user.id)
+
+    def create_personal_token(self) -> Secret:
+        """Make this user's personal access token (a JWT); Label Studio allows one per user."""
+        token = self._write(lambda: self._ls.tokens.create(), "creating a personal access token")
+        return Secret(token.token)
+
+    def disable_legacy_tokens(self) -> None:
+        """Refuse legacy ``Authorization: Token`` keys from now on (personal tokens still work)."""
+        self._write(
+            lambda: self._ls.jwt_settings.update(
+                # None keeps personal tokens from expiring; the SDK's type says int, the API takes null
+                api_token_ttl_days=None,  # type: ignore[arg-type]
+                api_tokens_enabled=True,
+                legacy_api_tokens_enabled=False,
+            ),
+            "switching off legacy API tokens",
+        )
+
+    # -- projects -------------------------------------------------------------------------
+
+    def get_project(self, project_id: int) -> Project | None:
+        from label_studio_sdk.core.api_error import ApiError
+
+        def get() -> Any:
+            try:
+                return self._ls.projects.get(project_id)
+            except ApiError as exc:
+                if exc.status_code == 404:
+                    return None
+                raise
+
+        p: Any = self._read(get, f"reading project {project_id}")
+        return None if p is None else _project(p)
+
+    def find_projects(self, title: str) -> list[Project]:
+        """All projects with exactly this title."""
+
+        def find() -> list[Any]:
+            found: Any = self._ls.projects.list(title=title, page_size=100)
+            return [p for p in found if p.title == title]
+
+        return [_project(p) for p in self._read(find, f"looking for project {title!r}")]
+
+    def create_project(self, title: str, label_config: str, *, description: str = "") -> Project:
+        p: Any = self._write(
+            lambda: self._ls.projects.create(title=title, label_config=label_config, description=description),
+            f"creating project {title!r}",
+        )
+        made = self.get_project(int(p.id))
+        if made is None:
+            raise ServerError(f"{self.settings.url}: project {title!r} vanished right after it was created")
+        return made
+
+    def update_label_config(self, project_id: int, label_config: str) -> Project:
+        self._write(
+            lambda: self._ls.projects.update(project_id, label_config=label_config),
+            f"updating the labeling config of project {project_id}",
+        )
+        p = self.get_project(project_id)
+        if p is None:
+            raise ServerError(f"{self.settings.url}: project {project_id} vanished while updating it")
+        return p
+
+    def delete_project(self, project_id: int) -> None:
+        self._write(lambda: self._ls.projects.delete(project_id), f"deleting project {project_id}")
+
+    # -- tasks ----------------------------------------------------------------------------
+
+    def list_tasks(self, project_id: int, *, with_model_versions: bool = False) -> list[TaskRef]:
+        """Every task of a project: id, ``data.doc_id``, text hash (and prediction model versions)."""
+        include = "id,data,predictions_model_versions" if with_model_versions else "id,data"
+        fields = "all" if with_model_versions else "task_only"
+
+        def fetch() -> list[TaskRef]:
+            pages: Any = self._ls.tasks.list(project=project_id, fields=fields, include=include, page_size=PAGE_SIZE)
+            return [_task_ref(t) for t in pages]
+
+        return self._read(fetch, f"listing the tasks of project {project_id}")
+
+    def import_tasks(self, project_id: int, tasks: Sequence[Mapping[str, Any]]) -> list[int]:
+        """Import tasks in one request; returns the new task ids. Not retried (see module doc)."""
+        request: Any = list(tasks)
+        r: Any = self._write(
+            lambda: self._ls.projects.import_tasks(project_id, request=request, return_task_ids=True),
+            f"importing {len(tasks)} tasks into project {project_id}",
+        )
+        return [int(i) for i in (getattr(r, "task_ids", None) or [])]
+
+    def import_predictions(self, project_id: int, predictions: Sequence[PredictionIn]) -> int:
+        """Attach predictions to existing tasks in one request; returns how many were created."""
+        from label_studio_sdk import PredictionRequest
+
+        request = [
+            PredictionRequest(task=p.task_id, result=[dict(r) for r in p.result], model_version=p.model_version)
+            for p in predictions
+        ]
+        r = self._write(
+            lambda: self._ls.projects.import_predictions(project_id, request=request),
+            f"importing {len(request)} predictions into project {project_id}",
+        )
+        return int(r.created or 0)
+
+    def create_annotation(
+        self, task_id: int, result: Sequence[Mapping[str, Any]], *, ground_truth: bool = False
+    ) -> int:
+        """Store an annotation on a task, as the web editor does when an annotator submits."""
+        a = self._write(
+            lambda: self._ls.annotations.create(
+                task_id, result=[dict(r) for r in result], ground_truth=ground_truth, was_cancelled=False
+            ),
+            f"creating an annotation on task {task_id}",
+        )
+        return int(a.id or 0)
+
+    # -- export ---------------------------------------------------------------------------
+
+    def export_json(self, project_id: int, *, progress: Progress | None = None) -> list[dict[str, Any]]:
+        """The full JSON export (tasks with all annotations and relations) through a snapshot.
+
+        JSON_MIN/CSV/CONLL drop relations and ``download_sync`` ignores ``ids``, so this makes
+        an export snapshot, waits for it, streams it down, and deletes it again.
+        """
+        from label_studio_sdk.types import SerializationOptionsRequest
+
+        note = progress or (lambda what, done, total: None)
+        note("exporting", 0, None)
+        options = SerializationOptionsRequest(include_annotation_history=False)
+        snap: Any = self._write(
+            lambda: self._ls.projects.exports.create(
+                project_id,
+                title="goldbench pull",
+                serialization_options=options,
+                request_options={"timeout_in_seconds": int(EXPORT_TIMEOUT_SECONDS)},
+            ),
+            f"creating an export of project {project_id}",
+        )
+        export_id = int(snap.id)
+        try:
+            waited = 0.0
+            while snap.status not in ("completed", "failed"):
+                if waited > EXPORT_TIMEOUT_SECONDS:
+                    raise ServerError(f"{self.settings.url}: export {export_id} of project {project_id} timed out")
+                time.sleep(EXPORT_POLL_SECONDS)
+                waited += EXPORT_POLL_SECONDS
+                snap = self._read(
+                    lambda: self._ls.projects.exports.get(project_id, export_id), "waiting for the export"
+                )
+                note("exporting", int((snap.counters or {}).get("task_number", 0)), None)
+            if snap.status == "failed":
+                raise ServerError(
+                    f"{self.settings.url}: Label Studio could not export project {project_id}; see its log"
+                )
+            data = self._read(lambda: self._download(project_id, export_id, note), "downloading the export")
+        finally:
+            with _ignored():
+                self._ls.projects.exports.delete(project_id, export_id)
+        try:
+            tasks = orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            raise ServerError(f"{self.settings.url}: the export is not valid JSON ({exc})") from None
+        if not isinstance(tasks, list):
+            raise ServerError(f"{self.settings.url}: the export is not a JSON list of tasks")
+        return tasks
+
+    def _download(self, project_id: int, export_id: int, note: Progress) -> bytes:
+        chunks: list[bytes] = []
+        done = 0
+        for chunk in self._ls.projects.exports.download(project_id, export_id, export_type="JSON"):
+            chunks.append(chunk)
+            done += len(chunk)
+            note("downloading", done, None)
+        return b"".join(chunks)
+
+
+def _project(p: Any) -> Project:
+    return Project(
+        id=int(p.id),
+        title=str(p.title or ""),
+        label_config=str(p.label_config or ""),
+        task_count=int(getattr(p, "task_number", None) or 0),
+    )
+
+
+def _task_ref(t: Any) -> TaskRef:
+    data = t.data if isinstance(t.data, dict) else {}
+    doc_id = data.get("doc_id")
+    text = data.get("text")
+    versions = t.predictions_model_versions or ""
+    if isinstance(versions, str):
+        names = frozenset(v for v in versions.split(",") if v)
+    else:
+        names = frozenset(str(v) for v in versions if v)
+    return TaskRef(
+        id=int(t.id),
+        doc_id=None if doc_id is None else str(doc_id),
+        text_sha256=text_sha256(text) if isinstance(text, str) else None,
+        model_versions=names,
+    )
+
+
+def _one_line(body: Any, limit: int = 200) -> str:
+    text = body if isinstance(body, str) else orjson.dumps(body, default=str).decode()
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@contextmanager
+def _ignored() -> Iterator[None]:
+    try:
+        yield
+    except Exception:  # cleanup of a finished export; its failure changes nothing for the caller
+        return
