@@ -1,0 +1,733 @@
+"""Pure conversion between canonical documents and Label Studio tasks and results.
+
+No SDK, no network: ``client.py`` fetches, this module converts. Push side:
+``document_to_task`` and ``document_to_results`` (checked first with ``document_problems``).
+Pull side: ``results_to_document`` for one annotation, ``export_to_gold`` for a full JSON
+export. ``export_to_gold(tasks whose annotations are document_to_results(doc))`` gives back
+``doc``. The mapping, the pull policies and the validation/repair rules are in docs/schema.md.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+
+from eval.errors import FormatError, Problem, UsageError, ValidationError
+from eval.model import EMPTY, Argument, Document, Entity, Event, Span
+
+from .errors import ItemKind, RegionError, RegionIssue
+from .schema import ENTITY_CONTROL, TEXT_NAME, TRIGGER_CONTROL, Schema
+
+TaskId = int | str
+
+
+class AnnotationPolicy(enum.Enum):
+    """Which annotations of a task make the gold set."""
+
+    LATEST = "latest"  # the most recently updated non-cancelled annotation
+    GROUND_TRUTH = "ground_truth"  # the one marked ground truth; tasks without one are left out
+    ALL = "all"  # every annotator's latest annotation, one document set per annotator
+
+
+class RepairKind(enum.Enum):
+    UTF16_OFFSETS = "utf16_offsets"  # offsets were UTF-16 code units; converted to code points
+
+
+class Repair(NamedTuple):
+    """A region whose offsets were repaired on pull."""
+
+    task_id: TaskId
+    region_id: str
+    before: tuple[int, int]
+    after: tuple[int, int]
+    kind: RepairKind = RepairKind.UTF16_OFFSETS
+    annotation_id: int | None = None
+
+    def __str__(self) -> str:
+        (b0, b1), (a0, a1) = self.before, self.after
+        return f"task {self.task_id} region {self.region_id!r}: UTF-16 offsets {b0}-{b1} read as code points {a0}-{a1}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "task": self.task_id,
+            "annotation": self.annotation_id,
+            "region": self.region_id,
+            "kind": self.kind.value,
+            "before": list(self.before),
+            "after": list(self.after),
+        }
+
+
+class ConvertedDocument(NamedTuple):
+    """One annotation turned into a document, with where it came from and what was fixed."""
+
+    document: Document
+    task_id: TaskId
+    annotation_id: int | None = None
+    annotator: str | None = None
+    repairs: tuple[Repair, ...] = ()
+    dropped: tuple[RegionIssue, ...] = ()
+
+
+class PullCounts(NamedTuple):
+    """``tasks`` in the export; ``annotated`` gave a document, ``unannotated`` had no usable
+    annotation, ``no_ground_truth`` had annotations but none marked ground truth (that policy
+    only); ``cancelled`` counts skipped annotations; the rest count what was pulled."""
+
+    tasks: int = 0
+    annotated: int = 0
+    unannotated: int = 0
+    cancelled: int = 0
+    no_ground_truth: int = 0
+    entities: int = 0
+    events: int = 0
+    repaired: int = 0
+    dropped: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PullResult:
+    """What ``export_to_gold`` made of an export: documents with their provenance and counts."""
+
+    policy: AnnotationPolicy
+    converted: tuple[ConvertedDocument, ...]
+    counts: PullCounts
+
+    @property
+    def documents(self) -> tuple[Document, ...]:
+        """The gold documents, in export order (policies ``latest`` and ``ground_truth``)."""
+        if self.policy is AnnotationPolicy.ALL:
+            raise UsageError("policy 'all' gives one document set per annotator; use by_annotator")
+        return tuple(c.document for c in self.converted)
+
+    @property
+    def by_annotator(self) -> dict[str, tuple[Document, ...]]:
+        """Documents per annotator (``completed_by`` user id as a string), for agreement."""
+        groups: dict[str, list[Document]] = {}
+        for c in self.converted:
+            groups.setdefault(c.annotator or "unknown", []).append(c.document)
+        return {k: tuple(v) for k, v in groups.items()}
+
+    @property
+    def repairs(self) -> tuple[Repair, ...]:
+        return tuple(r for c in self.converted for r in c.repairs)
+
+    @property
+    def dropped(self) -> tuple[RegionIssue, ...]:
+        return tuple(d for c in self.converted for d in c.dropped)
+
+    def manifest_fields(self) -> dict[str, Any]:
+        """The pull's part of a gold-set manifest (see ``annotate.goldset.write_gold_set``)."""
+        return {
+            "policy": self.policy.value,
+            "counts": self.counts._asdict(),
+            "repairs": [r.as_dict() for r in self.repairs],
+            "dropped": [d.as_dict() for d in self.dropped],
+            "provenance": [
+                {"doc": c.document.id, "task": c.task_id, "annotation": c.annotation_id, "annotator": c.annotator}
+                for c in self.converted
+            ],
+        }
+
+
+# --- push: documents -> tasks and results -----------------------------------------------------
+
+
+def document_to_task(doc: Document) -> dict[str, Any]:
+    """The Label Studio task of a document. The id lives in ``data.doc_id`` so that tasks can be
+    filtered on it (``meta.*`` filters fail on this server); unknown fields ride in ``data.extra``."""
+    data: dict[str, Any] = {TEXT_NAME: doc.text, "doc_id": doc.id}
+    if doc.extra:
+        data["extra"] = dict(doc.extra)
+    return {"data": data}
+
+
+def _short(s: str, n: int = 40) -> str:
+    return repr(s if len(s) <= n else s[: n - 1] + "…")
+
+
+def _bad_id(rid: str) -> str | None:
+    if not rid or rid != rid.strip():
+        return "is empty or has spaces around it"
+    if "#" in rid:
+        return "contains '#', which Label Studio cuts region ids at"
+    return None
+
+
+def _span_problem(text: str, start: int, end: int, given: str | None) -> str | None:
+    if not (0 <= start < end):
+        return f"offsets {start}-{end} are not a span (need 0 <= start < end)"
+    if end > len(text):
+        return f"offsets {start}-{end} are past the end of the text ({len(text)} characters)"
+    if given is not None and text[start:end] != given:
+        return f"text {_short(given)} does not match the document text at {start}-{end} ({_short(text[start:end])})"
+    return None
+
+
+class _Plan(NamedTuple):
+    """A checked document: region ids, and each event's arguments as (role, entity region id)."""
+
+    entity_ids: list[str]
+    trigger_ids: list[str]
+    arguments: list[list[tuple[str, str]]]
+    problems: list[Problem]
+
+
+def _plan(doc: Document, schema: Schema) -> _Plan:
+    problems: list[Problem] = []
+
+    def problem(message: str) -> None:
+        problems.append(Problem(doc.where, message, doc.id))
+
+    if doc.mentions:
+        problem(f"{len(doc.mentions)} entities have no offsets; Label Studio regions need start and end")
+    explicit = [e.id for e in doc.entities if e.id is not None] + [ev.id for ev in doc.events if ev.id is not None]
+    used = set(explicit)
+    for rid in sorted({r for r in explicit if explicit.count(r) > 1}):
+        problem(f"id {rid!r} is used more than once; entity and event ids must be unique in a document")
+
+    def fresh(prefix: str, i: int) -> str:
+        candidate, n = f"{prefix}{i}", 0
+        while candidate in used:
+            n += 1
+            candidate = f"{prefix}{i}-{n}"
+        used.add(candidate)
+        return candidate
+
+    labels = set(schema.entity_label_names())
+    entity_ids: list[str] = []
+    by_id: dict[str, Entity] = {}
+    by_span: dict[tuple[int, int], list[tuple[str, Entity]]] = {}
+    for i, e in enumerate(doc.entities):
+        rid = e.id if e.id is not None else fresh("e", i)
+        entity_ids.append(rid)
+        what = f"entity {rid!r} ({e.label} at {e.start}-{e.end})"
+        if (bad := _bad_id(rid)) is not None:
+            problem(f"{what}: the id {bad}")
+        if e.label not in labels:
+            problem(f"{what}: label {e.label!r} is not in the schema ({', '.join(sorted(labels))})")
+        if (bad := _span_problem(doc.text, e.start, e.end, e.text)) is not None:
+            problem(f"{what}: {bad}")
+        if e.id is not None:
+            by_id.setdefault(e.id, e)
+        by_span.setdefault((e.start, e.end), []).append((rid, e))
+
+    trigger_ids: list[str] = []
+    arguments: list[list[tuple[str, str]]] = []
+    for i, ev in enumerate(doc.events):
+        tid = ev.id if ev.id is not None else fresh("t", i)
+        trigger_ids.append(tid)
+        what = f"event {tid!r} ({ev.type})"
+        if (bad := _bad_id(tid)) is not None:
+            problem(f"{what}: the id {bad}")
+        etype = schema.event_type(ev.type)
+        if etype is None:
+            problem(f"{what}: event type {ev.type!r} is not in the schema ({', '.join(schema.event_type_names())})")
+        t = ev.trigger
+        if t.start < 0 or t.end < 0:
+            problem(f"{what}: the trigger has no offsets; Label Studio needs start and end")
+        elif (bad := _span_problem(doc.text, t.start, t.end, t.text)) is not None:
+            problem(f"{what}: trigger {bad}")
+        resolved: list[tuple[str, str]] = []
+        for j, arg in enumerate(ev.arguments):
+            target = _argument_target(arg, by_id, by_span, etype.role(arg.role) if etype else None)
+            awhat = f"{what} argument {j} ({arg.role})"
+            if isinstance(target, str):
+                problem(f"{awhat}: {target}")
+                continue
+            rid, entity = target
+            if etype is not None:
+                role = etype.role(arg.role)
+                if role is None:
+                    allowed = ", ".join(schema.allowed_roles(ev.type)) or "none"
+                    problem(f"{awhat}: role {arg.role!r} is not allowed for {ev.type!r} (allowed: {allowed})")
+                elif entity.label not in role.entity_labels:
+                    allowed = ", ".join(role.entity_labels)
+                    problem(f"{awhat}: entity {rid!r} is {entity.label}, which cannot fill {arg.role!r} ({allowed})")
+            if (arg.role, rid) in resolved:
+                problem(f"{awhat}: the same role and entity appear twice in this event")
+                continue
+            resolved.append((arg.role, rid))
+        arguments.append(resolved)
+    return _Plan(entity_ids, trigger_ids, arguments, problems)
+
+
+def _argument_target(
+    arg: Argument,
+    by_id: Mapping[str, Entity],
+    by_span: Mapping[tuple[int, int], list[tuple[str, Entity]]],
+    role: Any,
+) -> tuple[str, Entity] | str:
+    """The entity region an argument points at, or a message saying why there is none."""
+    if arg.entity is not None:
+        entity = by_id.get(arg.entity)
+        if entity is None:
+            return f"entity {arg.entity!r} is not an entity of this document"
+        if arg.start is not None and (arg.start, arg.end) != (entity.start, entity.end):
+            theirs = f"{entity.start}-{entity.end}"
+            return f"offsets {arg.start}-{arg.end} differ from those of entity {arg.entity!r} ({theirs})"
+        return arg.entity, entity
+    if arg.start is None or arg.end is None:
+        return "has neither offsets nor an entity id; link it to an entity"
+    candidates = by_span.get((arg.start, arg.end), [])
+    if not candidates:
+        return (
+            f"offsets {arg.start}-{arg.end} match no entity; an argument in Label Studio is a relation to an "
+            "entity region, so add the entity (or link the argument to one by id)"
+        )
+    fitting = [c for c in candidates if role is not None and c[1].label in role.entity_labels]
+    return (fitting or candidates)[0]
+
+
+def document_problems(doc: Document, schema: Schema) -> list[Problem]:
+    """Everything that keeps ``doc`` from becoming Label Studio results (empty when it can)."""
+    return _plan(doc, schema).problems
+
+
+def _region(rid: str, control: str, start: int, end: int, text: str, label: str) -> dict[str, Any]:
+    return {
+        "id": rid,
+        "from_name": control,
+        "to_name": TEXT_NAME,
+        "type": "labels",
+        "value": {"start": start, "end": end, "text": text[start:end], "labels": [label]},
+    }
+
+
+def document_to_results(doc: Document, schema: Schema) -> list[dict[str, Any]]:
+    """A document's entities and events as the result items the Label Studio editor stores.
+
+    Entities are ``entity`` regions; each event is a ``trigger`` region plus one relation per
+    argument entity, from the trigger to the entity, labelled with the role(s). Region ids are
+    the entity/event ids, or ``e<i>``/``t<i>`` when a record has none. An argument given by
+    offsets is linked to the entity with those offsets; with no such entity the document is
+    refused (``ValidationError`` naming document and event), since a relation needs a region.
+    """
+    plan = _plan(doc, schema)
+    if plan.problems:
+        raise ValidationError(plan.problems)
+    text = doc.text
+    out = [
+        _region(rid, ENTITY_CONTROL, e.start, e.end, text, e.label)
+        for rid, e in zip(plan.entity_ids, doc.entities, strict=True)
+    ]
+    for ev, tid, args in zip(doc.events, plan.trigger_ids, plan.arguments, strict=True):
+        out.append(_region(tid, TRIGGER_CONTROL, ev.trigger.start, ev.trigger.end, text, ev.type))
+        # Label Studio keeps one relation per pair of regions: an entity with two roles in one
+        # event is one relation with two labels.
+        roles: dict[str, list[str]] = {}
+        for role, rid in args:
+            roles.setdefault(rid, []).append(role)
+        out += [
+            {"from_id": tid, "to_id": rid, "type": "relation", "direction": "right", "labels": labels}
+            for rid, labels in roles.items()
+        ]
+    return out
+
+
+# --- pull: results -> documents -----------------------------------------------------------------
+
+
+class _Raw(NamedTuple):
+    """A region whose shape and label are fine; its offsets are not checked yet."""
+
+    id: str
+    control: str
+    label: str
+    start: Any
+    end: Any
+    text: Any
+
+
+class _Region(NamedTuple):
+    id: str
+    control: str
+    label: str
+    start: int
+    end: int
+    text: str
+
+
+def _utf16_table(text: str) -> dict[int, int] | None:
+    """UTF-16 code-unit offset -> code-point offset, or None when the two are the same."""
+    if all(ord(c) < 0x10000 for c in text):
+        return None
+    table: dict[int, int] = {}
+    unit = 0
+    for i, ch in enumerate(text):
+        table[unit] = i
+        unit += 2 if ord(ch) > 0xFFFF else 1
+    table[unit] = len(text)
+    return table
+
+
+def _fits(text: str, start: int, end: int, given: str) -> bool:
+    return 0 <= start < end <= len(text) and text[start:end] == given
+
+
+def _from_utf16(table: dict[int, int] | None, text: str, start: int, end: int, given: str) -> tuple[int, int] | None:
+    """The code-point offsets of UTF-16 offsets ``start``-``end`` if the text then matches."""
+    if table is None:
+        return None
+    s, e = table.get(start), table.get(end)
+    if s is None or e is None or not _fits(text, s, e, given):
+        return None
+    return s, e
+
+
+def _task_text(task_id: TaskId, data: Any) -> tuple[str, str, Mapping[str, Any]]:
+    if not isinstance(data, dict):
+        raise FormatError(f"task {task_id}: 'data' must be an object holding the text")
+    text = data.get(TEXT_NAME)
+    if not isinstance(text, str):
+        raise FormatError(
+            f"task {task_id}: data.{TEXT_NAME} is missing or not a string; pull from a project made by annotate push"
+        )
+    doc_id = data.get("doc_id", task_id)
+    if isinstance(doc_id, bool) or not isinstance(doc_id, str | int):
+        raise FormatError(f"task {task_id}: data.doc_id must be a string, got {doc_id!r}")
+    extra = data.get("extra")
+    if extra is not None and not isinstance(extra, dict):
+        raise FormatError(f"task {task_id}: data.extra must be an object, got {type(extra).__name__}")
+    return text, str(doc_id), extra or EMPTY
+
+
+class _Annotation:
+    """Turns the result list of one annotation into a document, collecting issues."""
+
+    def __init__(self, task_id: TaskId, text: str, schema: Schema, annotation_id: int | None) -> None:
+        self.task_id, self.text, self.schema, self.annotation_id = task_id, text, schema, annotation_id
+        self.issues: list[RegionIssue] = []
+        self.repairs: list[Repair] = []
+        self.labels = {
+            ENTITY_CONTROL: set(schema.entity_label_names()),
+            TRIGGER_CONTROL: set(schema.event_type_names()),
+        }
+
+    def issue(self, item: str | None, message: str, kind: ItemKind = ItemKind.REGION) -> None:
+        self.issues.append(RegionIssue(self.task_id, item, message, kind, self.annotation_id))
+
+    def raw_region(self, i: int, item: dict[str, Any], seen: set[str]) -> _Raw | None:
+        """Shape and label checks of one region; offsets are checked later, all together."""
+        rid = item.get("id")
+        if not isinstance(rid, str) or not rid:
+            self.issue(None, f"result item {i} has no region id")
+            return None
+        rtype, control = item.get("type"), item.get("from_name")
+        if rtype != "labels" or control not in self.labels:
+            self.issue(rid, f"a {rtype!r} result from {control!r} is not part of the goldbench labeling config")
+            return None
+        if item.get("to_name") != TEXT_NAME:
+            self.issue(rid, f"to_name is {item.get('to_name')!r}, not {TEXT_NAME!r}")
+            return None
+        if rid in seen:
+            self.issue(rid, "the region id appears twice in the annotation")
+            return None
+        seen.add(rid)
+        value = item.get("value")
+        labels = value.get("labels") if isinstance(value, dict) else None
+        if not isinstance(value, dict) or not isinstance(labels, list) or len(labels) != 1:
+            self.issue(rid, f"needs exactly one label, has {labels!r}")
+            return None
+        label = labels[0]
+        if label not in self.labels[control]:
+            kind = "entity label" if control == ENTITY_CONTROL else "event type"
+            known = ", ".join(sorted(self.labels[control]))
+            self.issue(rid, f"{kind} {label!r} is not in the schema ({known})")
+            return None
+        return _Raw(rid, str(control), label, value.get("start"), value.get("end"), value.get("text"))
+
+    def offsets(self, raws: list[_Raw]) -> list[_Region]:
+        """Checks every region's offsets against its text; repairs UTF-16 offsets.
+
+        When every region fits as code points, they are code points. When some do not but all
+        fit as UTF-16 code units, the whole annotation is read as UTF-16 (so that regions before
+        the first emoji, which fit both ways, are not told apart wrongly). Otherwise each region
+        is read as code points if it fits, else as UTF-16 if that fits, else it is an issue.
+        """
+        table = _utf16_table(self.text)
+        text = self.text
+        checked: list[tuple[_Region, bool, tuple[int, int] | None]] = []
+        for rid, control, label, start, end, given in raws:
+            if type(start) is not int or type(end) is not int:
+                self.issue(rid, f"value.start/value.end must be integers, got {start!r}/{end!r}")
+                continue
+            if not isinstance(given, str):
+                self.issue(rid, "value.text is missing; its offsets cannot be checked")
+                continue
+            region = _Region(rid, control, label, start, end, given)
+            checked.append((region, _fits(text, start, end, given), _from_utf16(table, text, start, end, given)))
+        all_utf16 = any(not fits for _, fits, _ in checked) and all(cp is not None for _, _, cp in checked)
+        out: list[_Region] = []
+        for region, fits, cp in checked:
+            if cp is not None and (all_utf16 or not fits):
+                if cp != (region.start, region.end):
+                    self.repairs.append(
+                        Repair(
+                            self.task_id, region.id, (region.start, region.end), cp, annotation_id=self.annotation_id
+                        )
+                    )
+                out.append(region._replace(start=cp[0], end=cp[1]))
+            elif fits:
+                out.append(region)
+            else:
+                self.issue(region.id, _span_problem(text, region.start, region.end, region.text) or "bad offsets")
+        return out
+
+    def relations(
+        self, items: list[dict[str, Any]], regions: Mapping[str, _Region], known: set[str]
+    ) -> dict[str, list[Argument]]:
+        """Arguments per trigger region id, from the relations that are valid."""
+        args: dict[str, list[Argument]] = {}
+        for item in items:
+            src, dst = item.get("from_id"), item.get("to_id")
+            name = f"{src}->{dst}"
+
+            def bad(message: str, name: str = name) -> None:
+                self.issue(name, message, ItemKind.RELATION)
+
+            missing = [x for x in (src, dst) if x not in regions]
+            if missing:
+                why = "was dropped" if missing[0] in known else "is not in the annotation"
+                bad(f"points to region {missing[0]!r}, which {why}")
+                continue
+            a, b = regions[str(src)], regions[str(dst)]
+            if a.control == TRIGGER_CONTROL and b.control == ENTITY_CONTROL:
+                trigger, entity = a, b
+            elif a.control == ENTITY_CONTROL and b.control == TRIGGER_CONTROL:
+                trigger, entity = b, a
+            else:
+                bad(f"joins two {a.control} regions; a relation must join an event trigger and an entity")
+                continue
+            etype = self.schema.event_type(trigger.label)
+            allowed = ", ".join(self.schema.allowed_roles(trigger.label)) or "none"
+            roles = item.get("labels") or []
+            if not isinstance(roles, list) or not roles:
+                bad(f"has no role; give it one of the roles of {trigger.label!r} ({allowed})")
+                continue
+            for role_name in roles:
+                role = etype.role(role_name) if etype is not None and isinstance(role_name, str) else None
+                if role is None:
+                    bad(f"role {role_name!r} is not allowed for event type {trigger.label!r} (allowed: {allowed})")
+                elif entity.label not in role.entity_labels:
+                    fits = ", ".join(role.entity_labels)
+                    bad(f"entity {entity.id!r} is {entity.label}, which cannot fill role {role_name!r} ({fits})")
+                else:
+                    arg = Argument(role_name, entity.start, entity.end, entity.id, entity.text)
+                    if arg not in args.setdefault(trigger.id, []):
+                        args[trigger.id].append(arg)
+        return args
+
+
+def _convert(
+    task_id: TaskId,
+    data: Any,
+    results: Any,
+    schema: Schema,
+    *,
+    annotation_id: int | None = None,
+    annotator: str | None = None,
+    name_annotation: bool = False,
+) -> ConvertedDocument:
+    text, doc_id, extra = _task_text(task_id, data)
+    if results is None:
+        results = []
+    if not isinstance(results, list):
+        raise FormatError(f"task {task_id}: an annotation's result must be a list, got {type(results).__name__}")
+    ann = _Annotation(task_id, text, schema, annotation_id if name_annotation else None)
+    raws: list[_Raw] = []
+    relation_items: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for i, item in enumerate(results):
+        if not isinstance(item, dict):
+            ann.issue(None, f"result item {i} is not an object")
+        elif item.get("type") == "relation":
+            relation_items.append(item)
+        elif (raw := ann.raw_region(i, item, seen)) is not None:
+            raws.append(raw)
+    regions = {r.id: r for r in ann.offsets(raws)}
+    known = {item["id"] for item in results if isinstance(item, dict) and isinstance(item.get("id"), str)}
+    args = ann.relations(relation_items, regions, known)
+    entities = tuple(
+        Entity(r.start, r.end, r.label, r.id, r.text) for r in regions.values() if r.control == ENTITY_CONTROL
+    )
+    events = tuple(
+        Event(r.label, Span(r.start, r.end, r.text), tuple(args.get(r.id, ())), r.id)
+        for r in regions.values()
+        if r.control == TRIGGER_CONTROL
+    )
+    doc = Document(doc_id, text, entities, events, extra=extra)
+    return ConvertedDocument(doc, task_id, annotation_id, annotator, tuple(ann.repairs), tuple(ann.issues))
+
+
+def results_to_document(
+    task_id: TaskId,
+    data: Mapping[str, Any],
+    results: Sequence[Mapping[str, Any]] | None,
+    schema: Schema,
+    *,
+    lenient: bool = False,
+    annotation_id: int | None = None,
+    annotator: str | None = None,
+) -> ConvertedDocument:
+    """One annotation's result list -> a document. Every region and relation is checked (see
+    docs/schema.md); a bad one raises ``RegionError`` naming the task and region, or with
+    ``lenient`` is left out and listed in ``dropped``. UTF-16 offsets are repaired and listed."""
+    conv = _convert(task_id, data, results, schema, annotation_id=annotation_id, annotator=annotator)
+    if conv.dropped and not lenient:
+        raise RegionError(list(conv.dropped))
+    return conv
+
+
+# --- pull: a full JSON export -> gold documents --------------------------------------------------
+
+_OLDEST = datetime.min.replace(tzinfo=UTC)
+
+
+def _time(value: Any, task_id: TaskId, annotation_id: Any, key: str) -> datetime:
+    if value is None:
+        return _OLDEST
+    try:
+        t = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise FormatError(
+            f"task {task_id} annotation {annotation_id}: {key} {value!r} is not an ISO 8601 time"
+        ) from None
+    return t if t.tzinfo is not None else t.replace(tzinfo=UTC)
+
+
+def _annotator(ann: Mapping[str, Any]) -> str:
+    who = ann.get("completed_by")
+    if isinstance(who, dict):  # exported with annotations__completed_by expanded
+        who = who.get("id", who.get("email"))
+    return "unknown" if who is None else str(who)
+
+
+class _Task(NamedTuple):
+    id: TaskId
+    data: Any
+    annotations: list[dict[str, Any]]
+
+
+def _task(task: Any, index: int, source: str) -> _Task:
+    if not isinstance(task, dict):
+        raise FormatError(f"{source}: task #{index} is not an object; pass Label Studio's JSON export")
+    if "data" not in task and "annotations" not in task:
+        raise FormatError(
+            f"{source}: task #{index} has neither 'data' nor 'annotations'; this looks like a JSON_MIN or "
+            "CSV export: export with the JSON format"
+        )
+    task_id = task.get("id")
+    if isinstance(task_id, bool) or not isinstance(task_id, int | str):
+        raise FormatError(f"{source}: task #{index} has no id; pass Label Studio's JSON export")
+    annotations = task.get("annotations") or []
+    if not isinstance(annotations, list) or not all(isinstance(a, dict) for a in annotations):
+        raise FormatError(f"{source}: task {task_id}: 'annotations' must be a list of objects")
+    return _Task(task_id, task.get("data"), annotations)
+
+
+def _choose(task: _Task, usable: list[dict[str, Any]], policy: AnnotationPolicy) -> list[dict[str, Any]]:
+    def recency(a: Mapping[str, Any]) -> tuple[datetime, datetime, int]:
+        aid = a.get("id")
+        return (
+            _time(a.get("updated_at"), task.id, aid, "updated_at"),
+            _time(a.get("created_at"), task.id, aid, "created_at"),
+            aid if isinstance(aid, int) else -1,
+        )
+
+    if policy is AnnotationPolicy.LATEST:
+        return [max(usable, key=recency)] if usable else []
+    if policy is AnnotationPolicy.GROUND_TRUTH:
+        marked = [a for a in usable if a.get("ground_truth") is True]
+        return [max(marked, key=recency)] if marked else []
+    per_annotator: dict[str, dict[str, Any]] = {}
+    for a in usable:
+        key = _annotator(a)
+        if key not in per_annotator or recency(a) > recency(per_annotator[key]):
+            per_annotator[key] = a
+    return list(per_annotator.values())
+
+
+def _duplicates(converted: Iterable[ConvertedDocument], policy: AnnotationPolicy) -> list[Problem]:
+    first: dict[tuple[str, str], TaskId] = {}
+    problems = []
+    for c in converted:
+        who = (c.annotator or "") if policy is AnnotationPolicy.ALL else ""
+        key = (who, c.document.id)
+        if key in first:
+            problems.append(
+                Problem(
+                    f"task {c.task_id}",
+                    f"holds document {c.document.id!r}, as does task {first[key]}; delete one of the two tasks",
+                )
+            )
+        else:
+            first[key] = c.task_id
+    return problems
+
+
+def export_to_gold(
+    export: Sequence[Any],
+    schema: Schema,
+    *,
+    policy: AnnotationPolicy = AnnotationPolicy.LATEST,
+    lenient: bool = False,
+    source: str = "export",
+) -> PullResult:
+    """Label Studio's full JSON export (a list of tasks) -> gold documents.
+
+    Cancelled (skipped) annotations are ignored; a task without a usable annotation is counted
+    and left out. ``policy`` picks the annotation(s) of each task. Every region and relation is
+    checked; problems raise one ``RegionError`` listing them all, or with ``lenient`` are
+    dropped and listed. ``source`` names the export in messages (e.g. its path).
+    """
+    if not isinstance(export, list):
+        raise FormatError(f"{source}: a Label Studio JSON export is a list of tasks, got {type(export).__name__}")
+    converted: list[ConvertedDocument] = []
+    annotated = unannotated = cancelled = no_gt = 0
+    for index, raw in enumerate(export):
+        task = _task(raw, index, source)
+        usable = [a for a in task.annotations if a.get("was_cancelled") is not True]
+        cancelled += len(task.annotations) - len(usable)
+        chosen = _choose(task, usable, policy)
+        if not usable:
+            unannotated += 1
+            continue
+        if not chosen:
+            no_gt += 1
+            continue
+        annotated += 1
+        for a in chosen:
+            aid = a.get("id")
+            converted.append(
+                _convert(
+                    task.id,
+                    task.data,
+                    a.get("result"),
+                    schema,
+                    annotation_id=aid if isinstance(aid, int) else None,
+                    annotator=_annotator(a),
+                    name_annotation=policy is AnnotationPolicy.ALL,
+                )
+            )
+    issues = [d for c in converted for d in c.dropped]
+    if issues and not lenient:
+        raise RegionError(issues)
+    duplicates = _duplicates(converted, policy)
+    if duplicates:
+        raise ValidationError(duplicates)
+    counts = PullCounts(
+        tasks=len(export),
+        annotated=annotated,
+        unannotated=unannotated,
+        cancelled=cancelled,
+        no_ground_truth=no_gt,
+        entities=sum(len(c.document.entities) for c in converted),
+        events=sum(len(c.document.events) for c in converted),
+        repaired=sum(len(c.repairs) for c in converted),
+        dropped=len(issues),
+    )
+    return PullResult(policy, tuple(converted), counts)
