@@ -54,11 +54,16 @@ def fail(lines: list[str], *, code: int = EXIT_INPUT, limit: int = 20) -> None:
 
 @app.command(
     help="Score an extractor's output PRED against the gold set GOLD (a JSONL file or a gold folder).",
-    epilog="Exit codes: 0 ok, 1 a quality gate failed, 2 bad input. See docs/metrics.md for the definitions.",
+    epilog="Exit codes: 0 ok, 1 a quality gate failed, 2 bad input. See docs/metrics.md and docs/ci.md.",
 )
 def evaluate_cli(
-    gold: Annotated[Path, typer.Argument(help="Gold set: canonical JSONL or a folder with documents.jsonl.")],
-    pred: Annotated[Path, typer.Argument(help="Predictions: JSONL, CoNLL/BIO or brat (see --pred-format).")],
+    gold: Annotated[
+        Path, typer.Argument(metavar="GOLD", help="Gold set: canonical JSONL or a folder with documents.jsonl.")
+    ],
+    pred: Annotated[
+        Path | None,
+        typer.Argument(metavar="[PRED]", help="Predictions: JSONL, CoNLL/BIO or brat (or use --extractor)."),
+    ] = None,
     scheme: Annotated[
         list[SchemeName] | None, typer.Option("--scheme", "-s", help="Scheme(s) to report; default all four.")
     ] = None,
@@ -78,11 +83,37 @@ def evaluate_cli(
     aliases: Annotated[
         Path | None, typer.Option(help="Alias table for --level document (default configs/aliases.yaml).")
     ] = None,
+    baseline: Annotated[
+        Path | None, typer.Option(help="A JSON report of the baseline model, for --max-drop and deltas.")
+    ] = None,
+    fail_under: Annotated[
+        list[str] | None,
+        typer.Option(help='Floors, e.g. "entities.strict.f1=0.80,events.trigger_classification.f1=0.5".'),
+    ] = None,
+    max_drop: Annotated[
+        list[str] | None, typer.Option(help='Largest allowed drop against --baseline: "0.02" and/or "metric=value".')
+    ] = None,
+    bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for confidence intervals (0: none).")] = 0,
+    seed: Annotated[int, typer.Option(help="Random seed for --bootstrap and --against.")] = 0,
+    against: Annotated[
+        Path | None, typer.Option(help="Second predictions file: paired comparison (B - A) on the same gold.")
+    ] = None,
+    junit: Annotated[Path | None, typer.Option(help="Also write the gate checks as JUnit XML to FILE.")] = None,
+    html: Annotated[Path | None, typer.Option(help="Also write a self-contained HTML report to FILE.")] = None,
+    history: Annotated[Path | None, typer.Option(help="Append this run's headline metrics to FILE (JSONL).")] = None,
+    model: Annotated[str | None, typer.Option(help="Model name/version recorded in --history.")] = None,
+    extractor: Annotated[
+        str | None,
+        typer.Option(help='Run an extractor on the gold texts: a command ("python -m x") or package.module:function.'),
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds the --extractor may run.")] = 600.0,
+    max_errors: Annotated[int, typer.Option(help="Error cases listed in the HTML report.")] = 200,
 ) -> None:
     from .counts import Scheme
-    from .errors import GoldbenchError
-    from .pipeline import Options, evaluate
+    from .errors import GoldbenchError, UsageError
+    from .pipeline import Options, evaluate, evaluate_extractor
     from .report import Level
+    from .track import TrackOptions, track
 
     try:
         options = Options(
@@ -93,34 +124,98 @@ def evaluate_cli(
             per_document=per_document,
             level=Level(level.value),
             aliases=str(aliases) if aliases else None,
+            details=html is not None,
+            max_errors=max_errors,
         )
-        outcome = evaluate(gold, pred, options=options)
-        _emit(outcome.report, fmt, out)
+        if (pred is None) == (extractor is None):
+            raise UsageError("give either PRED (a predictions file) or --extractor, not both and not neither")
+        if extractor is not None:
+            outcome = evaluate_extractor(gold, extractor, options=options, timeout=timeout)
+        else:
+            assert pred is not None
+            outcome = evaluate(gold, pred, options=options)
+        other = evaluate(gold, against, options=options) if against is not None else None
+        tracking = TrackOptions(
+            baseline=str(baseline) if baseline else None,
+            fail_under=tuple(fail_under or ()),
+            max_drop=tuple(max_drop or ()),
+            bootstrap=bootstrap,
+            seed=seed,
+        )
+        report = track(outcome, options=tracking, against=other)
+        _emit(report, fmt, out, junit=junit, html=html)
+        if history is not None:
+            from .history import append_history
+            from .render.json import report_to_dict
+
+            append_history(history, report_to_dict(report), model=model)
+        if report.run is not None:
+            typer.echo(
+                f"extractor: {report.run.documents} documents in {report.run.seconds:.2f} s "
+                f"({report.run.docs_per_second:.1f} documents/s)",
+                err=True,
+            )
     except GoldbenchError as exc:
         fail(exc.lines())
+    if report.gate is not None and not report.gate.passed:
+        raise typer.Exit(EXIT_GATE)
 
 
-def _emit(report: Any, fmt: Format, out: Path | None) -> None:
+def _emit(report: Any, fmt: Format, out: Path | None, *, junit: Path | None, html: Path | None) -> None:
+    """Render everything first, then write each file atomically: nothing half-written."""
     from .io import atomic_write
-    from .render import render
+    from .render import OutputFormat, render
 
-    if fmt is Format.table and out is None:
+    files = {path: render(report, OutputFormat(kind)) for path, kind in ((junit, "junit"), (html, "html")) if path}
+    text = None if fmt is Format.table and out is None else render(report, OutputFormat(fmt.value))
+    if out is not None:
+        files[out] = text or ""
+    for path, content in files.items():
+        with atomic_write(path) as f:
+            f.write(content)
+    if out is None and text is not None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    elif out is None:
         from rich.console import Console
 
         from .render.table import print_table
 
         print_table(report, Console())
-        return
-    text = render(report, fmt.value)
-    if out is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        return
-    with atomic_write(out) as f:
-        f.write(text)
+
+
+history_app = typer.Typer(add_completion=False, no_args_is_help=True)
+
+
+@history_app.command(help="Show a run history written by --history, and draw its trend with --plot.")
+def history_cli(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="History JSONL written by evaluate --history.")],
+    plot: Annotated[Path | None, typer.Option(help="Write a trend plot (PNG) to this path.")] = None,
+    metric: Annotated[
+        list[str] | None, typer.Option("--metric", "-m", help="Metric path(s) to draw; default entities.strict.f1.")
+    ] = None,
+) -> None:
+    from .errors import GoldbenchError
+    from .history import plot_history, read_history
+
+    try:
+        rows = read_history(file)
+        metrics = list(metric or ["entities.strict.f1"])
+        for row in rows:
+            values = "  ".join(f"{m}={row.metrics[m]:.4f}" for m in metrics if m in row.metrics)
+            typer.echo(f"{row.time}  {row.commit or '-':.10}  {row.model or '-'}  {values}")
+        if plot is not None:
+            plot_history(rows, plot, metrics=metrics)
+            typer.echo(f"wrote {plot}")
+    except GoldbenchError as exc:
+        fail(exc.lines())
 
 
 def main() -> None:
-    app(prog_name="evaluate")
+    """``evaluate GOLD PRED ...``, or ``evaluate history FILE ...``."""
+    if len(sys.argv) > 1 and sys.argv[1] == "history":
+        history_app(args=sys.argv[2:], prog_name="evaluate history")
+    else:
+        app(prog_name="evaluate")
 
 
 if __name__ == "__main__":

@@ -105,14 +105,50 @@ def _events_of(t: Table) -> list[Document] | None:
 
 def evaluate(gold_path: str | Path, pred_path: str | Path, *, options: Options = Options()) -> Outcome:
     """Score the predictions at ``pred_path`` against the gold set at ``gold_path``."""
-    gold = load_table(gold_path)
-    mention_level = options.level is Level.MENTION
-    _raise_if(check_table(gold, role="gold"))
+    gold = load_gold(gold_path)
     pred = load_table(pred_path, fmt=options.pred_format, reference=gold)
+    return score_tables(gold, pred, options=options, label_set=gold_label_set(gold_path))
+
+
+def load_gold(gold_path: str | Path) -> Table:
+    """Read and check a gold set; raises ``ValidationError`` listing every problem."""
+    gold = load_table(gold_path)
+    _raise_if(check_table(gold, role="gold"))
+    return gold
+
+
+def evaluate_extractor(
+    gold_path: str | Path, extractor: str, *, options: Options = Options(), timeout: float = 600.0, progress: Any = None
+) -> Outcome:
+    """Run ``extractor`` (a command, or ``package.module:function``) on the gold texts and score it."""
+    import dataclasses
+
+    from .extractor import run_command, run_function
+    from .report import RunInfo
+
+    gold = load_gold(gold_path)
+    inputs = [Document(doc_id, text) for doc_id, text in zip(gold.ids, gold.texts, strict=True)]
+    is_function = ":" in extractor and " " not in extractor.strip()
+    run = (
+        run_function(extractor, inputs, progress=progress)
+        if is_function
+        else run_command(extractor, inputs, timeout=timeout, progress=progress)
+    )
+    pred = Table.from_documents(run.documents, path=f"<extractor: {extractor}>", format="jsonl", sha256="")
+    outcome = score_tables(gold, pred, options=options, label_set=gold_label_set(gold_path))
+    info = RunInfo(extractor, len(inputs), run.seconds)
+    return dataclasses.replace(outcome, report=dataclasses.replace(outcome.report, run=info))
+
+
+def score_tables(
+    gold: Table, pred: Table, *, options: Options = Options(), label_set: Sequence[str] | None = None
+) -> Outcome:
+    """Validate predictions against a checked gold table and score them."""
+    mention_level = options.level is Level.MENTION
     problems = check_table(pred, role="predictions", offsets_required=mention_level)
-    findings = check_pair(gold, pred, allow_extra=options.allow_extra, label_set=gold_label_set(gold_path))
+    findings = check_pair(gold, pred, allow_extra=options.allow_extra, label_set=label_set)
     _raise_if(problems + findings.problems)
-    events = _score_events(gold, pred)
+    events = _score_events(gold, pred, options)
     if mention_level:
         result = score_entities(
             gold,
@@ -145,7 +181,7 @@ def evaluate(gold_path: str | Path, pred_path: str | Path, *, options: Options =
     return Outcome(report, stats, gold)
 
 
-def _score_events(gold: Table, pred: Table) -> tuple[EventScores, DocStats] | None:
+def _score_events(gold: Table, pred: Table, options: Options) -> tuple[EventScores, DocStats] | None:
     gold_docs, pred_docs = _events_of(gold), _events_of(pred)
     if gold_docs is None and pred_docs is None:
         return None
@@ -153,6 +189,10 @@ def _score_events(gold: Table, pred: Table) -> tuple[EventScores, DocStats] | No
 
     gold_docs = gold_docs if gold_docs is not None else gold.to_documents()
     pred_docs = pred_docs if pred_docs is not None else pred.to_documents()
+    if options.level is Level.DOCUMENT:
+        from .docmatch import resolve_aliases, score_events_offset_free
+
+        return score_events_offset_free(gold_docs, pred_docs, aliases=resolve_aliases(options.aliases)), {}
     _raise_if([p for d in gold_docs + pred_docs for p in validate_events(d)])
     return score_events(gold_docs, pred_docs), event_doc_stats(gold_docs, pred_docs)
 

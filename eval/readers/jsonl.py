@@ -62,8 +62,15 @@ def _argument(a: Any, where: str) -> Argument:
     if not isinstance(a, dict):
         raise _Bad(f"{where} must be an object")
     role = _str(a.get("role"), f"{where}.role")
-    if "entity" in a:
-        return Argument(role, entity=_str(a["entity"], f"{where}.entity"))
+    if "entity" in a:  # offsets and text may accompany the entity link; validation checks they agree
+        has_offsets = "start" in a or "end" in a
+        return Argument(
+            role,
+            _int(a.get("start"), f"{where}.start") if has_offsets else None,
+            _int(a.get("end"), f"{where}.end") if has_offsets else None,
+            _str(a["entity"], f"{where}.entity"),
+            _str(a.get("text"), f"{where}.text", optional=True),
+        )
     if "start" not in a and "end" not in a:
         text = a.get("text")
         if not isinstance(text, str):

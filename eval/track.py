@@ -1,0 +1,91 @@
+"""Model-quality tracking on top of one scored run: intervals, paired comparison, the gate.
+
+``track`` takes the ``Outcome`` of ``eval.pipeline.evaluate`` and returns the report with
+``intervals`` (``--bootstrap``), ``comparison`` (``--against``), ``baseline`` metric values and
+the ``gate`` (``--fail-under``/``--max-drop``) filled in. Pure: it reads the baseline file and
+nothing else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+
+from .errors import FormatError, UsageError
+from .pipeline import Outcome
+from .report import Report
+
+
+@dataclass(frozen=True, slots=True)
+class TrackOptions:
+    baseline: str | None = None
+    fail_under: tuple[str, ...] = ()
+    max_drop: tuple[str, ...] = ()
+    bootstrap: int = 0
+    seed: int = 0
+    samples_for_comparison: int = 1000
+
+    @property
+    def gates(self) -> bool:
+        return bool(self.fail_under or self.max_drop)
+
+
+def read_report_json(path: str | Path) -> dict:
+    p = Path(path)
+    try:
+        data = orjson.loads(p.read_bytes())
+    except FileNotFoundError:
+        raise FormatError(f"{p}: no such file; pass a JSON report written by `evaluate --format json`") from None
+    except orjson.JSONDecodeError as exc:
+        raise FormatError(f"{p}: not valid JSON ({exc}); pass a report from `evaluate --format json`") from None
+    if not isinstance(data, dict) or data.get("schema") != "goldbench.report/1":
+        raise FormatError(f"{p}: not a goldbench report (schema goldbench.report/1); write one with --format json")
+    return data
+
+
+def track(outcome: Outcome, *, options: TrackOptions, against: Outcome | None = None) -> Report:
+    """The report of ``outcome`` with statistics, baseline values and gate checks added."""
+    from .gate import parse_max_drop, parse_thresholds, run_gate
+    from .render.json import flatten_metrics, report_to_dict
+
+    report = outcome.report
+    changes: dict[str, object] = {}
+    if options.bootstrap < 0:
+        raise UsageError("--bootstrap takes a number of resamples >= 0")
+    if options.bootstrap:
+        from .stats import bootstrap_intervals
+
+        changes["intervals"] = bootstrap_intervals(outcome.doc_stats, samples=options.bootstrap, seed=options.seed)
+    if against is not None:
+        from .stats import paired_comparison
+
+        if against.report.gold.sha256 != report.gold.sha256:
+            raise UsageError("--against must be scored on the same gold set")
+        samples = options.bootstrap or options.samples_for_comparison
+        changes["comparison"] = tuple(
+            paired_comparison(outcome.doc_stats, against.doc_stats, samples=samples, seed=options.seed)
+        )
+    baseline_json = read_report_json(options.baseline) if options.baseline else None
+    if baseline_json is not None:
+        changes["baseline"] = flatten_metrics(baseline_json, source=str(options.baseline))
+    if options.max_drop and baseline_json is None:
+        raise UsageError("--max-drop compares against a baseline: pass --baseline BASE.json")
+    if options.gates:
+        default, per_metric = parse_max_drop(list(options.max_drop)) if options.max_drop else (None, {})
+        changes["gate"] = run_gate(
+            report_to_dict(dataclasses.replace(report, **changes)),  # type: ignore[arg-type]
+            fail_under=parse_thresholds(list(options.fail_under), option="--fail-under") if options.fail_under else {},
+            max_drop_default=default,
+            max_drop=per_metric,
+            baseline_json=baseline_json,
+            baseline_path=options.baseline,
+        )
+    return dataclasses.replace(report, **changes) if changes else report  # type: ignore[arg-type]
+
+
+def split_specs(values: Sequence[str] | None) -> tuple[str, ...]:
+    return tuple(v for v in (values or ()) if v.strip())
