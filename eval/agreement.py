@@ -1,0 +1,277 @@
+"""Inter-annotator agreement over the documents two annotators both annotated.
+
+For every pair of annotators (in the order given; the first plays gold):
+
+- span F1, STRICT and PARTIAL, micro and per label, with the matching rules of eval/matching.py
+  (tier 1: same boundaries [and label for STRICT]; tier 2: any overlap among the rest, counted
+  ``incorrect`` for STRICT and ``partial`` (half credit) for PARTIAL; one to one, greedy left to
+  right). Per label, both sides keep only that label's spans. F1 = 2·matched / (|A| + |B|).
+- event trigger agreement: tp/fp/fn of TextEE trigger classification tuples (eval/events.py).
+- token-level Cohen's kappa (scikit-learn ``cohen_kappa_score``) over whitespace tokens, each
+  labelled with the label of the first entity overlapping it, or ``O``. None when undefined
+  (no tokens, or both annotators used one and the same label throughout).
+
+Renderings (rich table, Markdown, JSON) are made here from the one ``Agreement`` object.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from rich.table import Table
+
+from .counts import PRF, Counts, Scheme
+from .errors import Problem, UsageError, ValidationError
+from .events import pair_documents, score_events
+from .matching import TIER_CORRECT, Assignment, SpanColumns, assign, candidate_pairs, restrict_to_same_label
+from .model import Document, Entity
+
+SCHEMES: tuple[Scheme, ...] = (Scheme.STRICT, Scheme.PARTIAL)
+OUTSIDE = "O"
+SCHEMA = "goldbench.agreement/1"
+_TOKEN = re.compile(r"\S+")
+
+
+@dataclass(frozen=True, slots=True)
+class PairAgreement:
+    """Agreement of annotator ``second`` with annotator ``first`` on their shared documents."""
+
+    first: str
+    second: str
+    documents: int
+    spans: dict[Scheme, Counts]
+    labels: dict[str, dict[Scheme, Counts]]
+    triggers: PRF | None  # None when neither annotated any event
+    kappa: float | None  # None when undefined
+    tokens: int
+
+    def f1(self, scheme: Scheme, label: str | None = None) -> float | None:
+        """Span F1 of one scheme, micro or for one label (None when the label is absent)."""
+        if label is None:
+            return self.spans[scheme].metrics.f1
+        counts = self.labels.get(label)
+        return counts[scheme].metrics.f1 if counts is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """Pairwise agreement of every annotator pair."""
+
+    annotators: tuple[str, ...]
+    pairs: tuple[PairAgreement, ...]
+    labels: tuple[str, ...]
+
+    def pair(self, a: str, b: str) -> PairAgreement:
+        for p in self.pairs:
+            if {p.first, p.second} == {a, b}:
+                return p
+        raise UsageError(f"no annotator pair {a!r}/{b!r}; annotators are: {', '.join(self.annotators)}")
+
+    def matrix(self, scheme: Scheme, label: str | None = None) -> tuple[tuple[float | None, ...], ...]:
+        """Symmetric annotator × annotator span F1; None on the diagonal and where undefined."""
+        return tuple(
+            tuple(None if a == b else self.pair(a, b).f1(scheme, label) for b in self.annotators)
+            for a in self.annotators
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# computing
+
+
+def agreement(annotations: Mapping[str, Sequence[Document]]) -> Agreement:
+    """Pairwise agreement of annotators (name -> their documents), documents paired by id."""
+    names = tuple(annotations)
+    if len(names) < 2:
+        raise UsageError(f"agreement needs at least two annotators; got {len(names)}: {', '.join(names) or '(none)'}")
+    pairs = tuple(_pair(a, b, annotations[a], annotations[b]) for a, b in itertools.combinations(names, 2))
+    labels = sorted({label for p in pairs for label in p.labels})
+    return Agreement(names, pairs, tuple(labels))
+
+
+def _pair(first: str, second: str, docs_a: Sequence[Document], docs_b: Sequence[Document]) -> PairAgreement:
+    shared = [(a, b) for a, b in pair_documents(docs_a, docs_b) if b is not None]
+    problems = [
+        Problem(b.where, f"its text differs between annotators {first!r} and {second!r}; annotate the same text", b.id)
+        for a, b in shared
+        if a.text != b.text
+    ]
+    if problems:
+        raise ValidationError(problems)
+    spans, by_label = span_agreement([a for a, _ in shared], [b for _, b in shared])
+    tokens_a = [t for a, _ in shared for t in token_labels(a.text, a.entities)]
+    tokens_b = [t for _, b in shared for t in token_labels(b.text, b.entities)]
+    triggers = None
+    if any(a.events or b.events for a, b in shared):
+        triggers = score_events([a for a, _ in shared], [b for _, b in shared]).micro["trigger_classification"]
+    return PairAgreement(
+        first,
+        second,
+        len(shared),
+        spans,
+        dict(sorted(by_label.items())),
+        triggers,
+        _kappa(tokens_a, tokens_b),
+        len(tokens_a),
+    )
+
+
+def span_agreement(
+    first: Sequence[Document], second: Sequence[Document]
+) -> tuple[dict[Scheme, Counts], dict[str, dict[Scheme, Counts]]]:
+    """STRICT and PARTIAL counts of ``second`` against ``first`` (aligned lists of documents),
+    micro and per label, with the one-to-one matcher of eval/matching.py."""
+    names = sorted({e.label for docs in (first, second) for d in docs for e in d.entities})
+    code = {n: i for i, n in enumerate(names)}
+    a, b = _columns(first, code), _columns(second, code)
+    cand = candidate_pairs(a, b)
+    same_label = restrict_to_same_label(cand)
+    n = len(names)
+    micro: dict[Scheme, Counts] = {}
+    labels: dict[str, dict[Scheme, Counts]] = {name: {} for name in names}
+    for scheme in SCHEMES:
+        micro[scheme] = _counts(scheme, a, b, assign(scheme, a, b, cand), 1)[0]
+        per_label = _counts(scheme, a, b, assign(scheme, a, b, same_label), n)
+        for name, c in zip(names, per_label, strict=True):
+            labels[name][scheme] = c
+    return micro, labels
+
+
+def _columns(docs: Sequence[Document], code: Mapping[str, int]) -> SpanColumns:
+    rows = [(i, e.start, e.end, code[e.label]) for i, d in enumerate(docs) for e in d.entities]
+    cols = np.array(rows, dtype=np.int64).reshape(len(rows), 4)
+    return SpanColumns.build(cols[:, 0], cols[:, 1], cols[:, 2], cols[:, 3])
+
+
+def _counts(
+    scheme: Scheme,
+    a: SpanColumns,
+    b: SpanColumns,
+    m: Assignment,
+    size: int,
+) -> list[Counts]:
+    """Counts per label code (``size`` labels), or one micro total when ``size`` is 1."""
+
+    def tally(labels: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        groups = labels if size > 1 else np.zeros_like(labels)
+        return np.bincount(groups, minlength=size)[:size]
+
+    tier1 = m.tier == TIER_CORRECT
+    correct = tally(a.label[m.gold[tier1]])
+    overlap = tally(a.label[m.gold[~tier1]])
+    missed = tally(a.label) - tally(a.label[m.gold])
+    spurious = tally(b.label) - tally(b.label[m.pred])
+    half = scheme.half_credit
+    return [
+        Counts(int(c), 0 if half else int(o), int(o) if half else 0, int(mi), int(sp), half_credit=half)
+        for c, o, mi, sp in zip(correct, overlap, missed, spurious, strict=True)
+    ]
+
+
+def token_labels(text: str, entities: Sequence[Entity]) -> list[str]:
+    """The label of each whitespace token: of the first entity (by start) overlapping it, else O."""
+    ordered = sorted(entities, key=lambda e: (e.start, -e.end, e.label))
+    out: list[str] = []
+    for m in _TOKEN.finditer(text):
+        start, end = m.span()
+        out.append(next((e.label for e in ordered if e.start < end and start < e.end), OUTSIDE))
+    return out
+
+
+def _kappa(a: Sequence[str], b: Sequence[str]) -> float | None:
+    if not a or len(set(a) | set(b)) < 2:
+        return None
+    from sklearn.metrics import cohen_kappa_score
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        value = float(cohen_kappa_score(a, b))
+    return value if value == value else None  # NaN: chance agreement of 1
+
+
+# ---------------------------------------------------------------------------------------------
+# renderings
+
+
+def _fmt(x: float | None) -> str:
+    return "—" if x is None else f"{x:.3f}"
+
+
+def _row(p: PairAgreement) -> list[str]:
+    triggers = p.triggers.metrics.f1 if p.triggers is not None else None
+    return [
+        f"{p.first} / {p.second}",
+        str(p.documents),
+        _fmt(p.f1(Scheme.STRICT)),
+        _fmt(p.f1(Scheme.PARTIAL)),
+        _fmt(triggers),
+        _fmt(p.kappa),
+    ]
+
+
+HEADERS = ("pair", "documents", "strict F1", "partial F1", "trigger F1", "kappa")
+
+
+def agreement_table(a: Agreement) -> Table:
+    """A rich table: one row per annotator pair, then the strict F1 of each label."""
+    table = Table(title="Inter-annotator agreement")
+    for i, h in enumerate(HEADERS):
+        table.add_column(h, justify="left" if i == 0 else "right")
+    for label in a.labels:
+        table.add_column(f"{label} strict F1", justify="right")
+    for p in a.pairs:
+        table.add_row(*_row(p), *(_fmt(p.f1(Scheme.STRICT, label)) for label in a.labels))
+    return table
+
+
+def _md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(" --- " for _ in headers) + "|"]
+    return lines + ["| " + " | ".join(r) + " |" for r in rows]
+
+
+def agreement_markdown(a: Agreement) -> str:
+    """Markdown: pairs, per-label span F1, and the annotator × annotator strict F1 matrix."""
+    out = ["## Inter-annotator agreement", ""]
+    out += _md_table(HEADERS, [_row(p) for p in a.pairs])
+    if a.labels:
+        out += ["", "### Span F1 per label (strict / partial)", ""]
+        rows = [
+            [f"{p.first} / {p.second}"]
+            + [f"{_fmt(p.f1(Scheme.STRICT, lab))} / {_fmt(p.f1(Scheme.PARTIAL, lab))}" for lab in a.labels]
+            for p in a.pairs
+        ]
+        out += _md_table(["pair", *a.labels], rows)
+    out += ["", "### Strict span F1 matrix", ""]
+    matrix = a.matrix(Scheme.STRICT)
+    out += _md_table(["", *a.annotators], [[n, *map(_fmt, row)] for n, row in zip(a.annotators, matrix, strict=True)])
+    return "\n".join(out) + "\n"
+
+
+def agreement_json(a: Agreement) -> dict[str, Any]:
+    """A JSON-ready dict of everything in ``a`` (counts with their derived P/R/F1)."""
+    return {
+        "schema": SCHEMA,
+        "annotators": list(a.annotators),
+        "labels": list(a.labels),
+        "pairs": [
+            {
+                "first": p.first,
+                "second": p.second,
+                "documents": p.documents,
+                "spans": {s.value: c.as_dict() for s, c in p.spans.items()},
+                "labels": {lab: {s.value: c.as_dict() for s, c in cs.items()} for lab, cs in p.labels.items()},
+                "triggers": p.triggers.as_dict() if p.triggers is not None else None,
+                "kappa": p.kappa,
+                "tokens": p.tokens,
+            }
+            for p in a.pairs
+        ],
+        "matrices": {s.value: [list(row) for row in a.matrix(s)] for s in SCHEMES},
+    }
