@@ -179,3 +179,15 @@ def test_events_ten_thousand_documents_score_in_seconds() -> None:
     scores = score_events(gold, pred)
     assert time.perf_counter() - began < 20.0  # about 2 s on the CI machine; generous for load
     assert scores.micro["trigger_identification"].tp > 0
+
+
+def test_events_types_partition_every_metric_but_trigger_identification() -> None:
+    gold, pred = _corpus(17, 500)
+    scores = score_events(gold, pred)
+    for m in EVENT_METRICS[1:]:
+        assert sum((t[m] for t in scores.types.values()), PRF()) == scores.micro[m], m
+    for t in scores.types.values():
+        assert t["trigger_identification"] == t["trigger_classification"]
+    for r in scores.roles.values():
+        assert r["argument_identification"] == r["argument_classification"]
+        assert r["argument_identification_attached"] == r["argument_classification_attached"]
