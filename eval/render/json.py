@@ -8,6 +8,7 @@ Floats are written unrounded; labels, document ids, event types/roles and interv
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import orjson
 
 from ..counts import PRF, Counts, Scheme
 from ..errors import FormatError
-from ..report import SCHEMA, Comparison, Confusion, ErrorCase, EventScores, Gate, Interval, Report, RunInfo
+from ..report import SCHEMA, Confusion, EventScores, Gate, Report
 from .common import confusion_axis, event_metric_names, schemes_of
 
 RATIOS: tuple[str, ...] = ("precision", "recall", "f1")
@@ -39,15 +40,15 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     if report.confusion is not None:
         out["confusion"] = _confusion(report.confusion)
     if report.intervals:
-        out["intervals"] = {path: _interval(iv) for path, iv in sorted(report.intervals.items())}
+        out["intervals"] = {path: _record(iv, INTERVAL_KEYS) for path, iv in sorted(report.intervals.items())}
     if report.comparison:
-        out["comparison"] = [_comparison(c) for c in report.comparison]
+        out["comparison"] = [_record(c, COMPARISON_KEYS) for c in report.comparison]
     if report.gate is not None:
         out["gate"] = _gate(report.gate)
     if report.run is not None:
-        out["run"] = _run(report.run)
+        out["run"] = _record(report.run, RUN_KEYS)
     if report.errors:
-        out["errors"] = [_error(e) for e in report.errors]
+        out["errors"] = [_record(e, ERROR_KEYS) for e in report.errors]
     return out
 
 
@@ -64,12 +65,7 @@ def flatten_metrics(report_dict: Mapping[str, Any], *, source: str = "report") -
     ``events.types.<type>.<metric>.<ratio>``, ``events.roles.<role>.<metric>.<ratio>``.
     Per-document scores are not flattened. ``source`` names the file in error messages.
     """
-    schema = report_dict.get("schema") if isinstance(report_dict, Mapping) else None
-    if schema != SCHEMA:
-        raise FormatError(
-            f"{source}: not a goldbench report (schema {schema!r}, expected {SCHEMA!r}); "
-            "pass a JSON report written by `evaluate --format json`"
-        )
+    _check_schema(report_dict, source)
     try:
         out: dict[str, float] = {}
         entities = report_dict["entities"]
@@ -91,8 +87,8 @@ def flatten_metrics(report_dict: Mapping[str, Any], *, source: str = "report") -
     return out
 
 
-def read_metrics(path: str | Path) -> dict[str, float]:
-    """``flatten_metrics`` of a JSON report file (a ``--baseline``), with file-named errors."""
+def read_report(path: str | Path) -> dict[str, Any]:
+    """A JSON report file (a ``--baseline``, an ``--against`` run) as a dict, schema checked."""
     p = Path(path)
     try:
         data = orjson.loads(p.read_bytes())
@@ -100,7 +96,22 @@ def read_metrics(path: str | Path) -> dict[str, float]:
         raise FormatError(f"{p}: no such file; pass a JSON report written by `evaluate --format json`") from None
     except orjson.JSONDecodeError as exc:
         raise FormatError(f"{p}: not valid JSON ({exc}); pass a JSON report from `evaluate --format json`") from None
-    return flatten_metrics(data, source=str(p))
+    _check_schema(data, str(p))
+    return data
+
+
+def read_metrics(path: str | Path) -> dict[str, float]:
+    """``flatten_metrics`` of a JSON report file, with errors that name the file."""
+    return flatten_metrics(read_report(path), source=str(path))
+
+
+def _check_schema(data: Any, source: str) -> None:
+    schema = data.get("schema") if isinstance(data, Mapping) else None
+    if schema != SCHEMA:
+        raise FormatError(
+            f"{source}: not a goldbench report (schema {schema!r}, expected {SCHEMA!r}); "
+            "pass a JSON report written by `evaluate --format json`"
+        )
 
 
 def _put(out: dict[str, float], prefix: str, by_name: Mapping[str, Any]) -> None:
@@ -148,64 +159,24 @@ def _confusion(c: Confusion) -> dict[str, Any]:
     return {"labels": list(confusion_axis(c)), "matrix": [list(row) for row in c.matrix]}
 
 
-def _interval(iv: Interval) -> dict[str, float]:
-    return {"estimate": iv.estimate, "low": iv.low, "high": iv.high, "level": iv.level}
+# The keys of these records are part of the contract: named here, not taken from the dataclasses.
+INTERVAL_KEYS = ("estimate", "low", "high", "level")
+COMPARISON_KEYS = ("metric", "a", "b", "delta", "p_bootstrap", "p_randomization", "samples")
+CHECK_KEYS = ("metric", "kind", "threshold", "value", "baseline", "delta", "passed", "message")
+RUN_KEYS = ("extractor", "documents", "seconds", "docs_per_second")
+ERROR_KEYS = ("doc_id", "kind", "start", "end", "label", "other_label", "left", "span", "right")
 
 
-def _comparison(c: Comparison) -> dict[str, Any]:
-    return {
-        "metric": c.metric,
-        "a": c.a,
-        "b": c.b,
-        "delta": c.delta,
-        "p_bootstrap": c.p_bootstrap,
-        "p_randomization": c.p_randomization,
-        "samples": c.samples,
-    }
+def _record(obj: object, keys: tuple[str, ...]) -> dict[str, Any]:
+    """``{key: obj.key}``, enum values written as their value."""
+    out = {k: getattr(obj, k) for k in keys}
+    return {k: v.value if isinstance(v, enum.Enum) else v for k, v in out.items()}
 
 
 def _gate(gate: Gate) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "passed": gate.passed,
-        "checks": [
-            {
-                "metric": c.metric,
-                "kind": c.kind.value,
-                "threshold": c.threshold,
-                "value": c.value,
-                "baseline": c.baseline,
-                "delta": c.delta,
-                "passed": c.passed,
-                "message": c.message,
-            }
-            for c in gate.checks
-        ],
-    }
+    out: dict[str, Any] = {"passed": gate.passed, "checks": [_record(c, CHECK_KEYS) for c in gate.checks]}
     if gate.baseline_path is not None:
         out["baseline_path"] = gate.baseline_path
     if gate.baseline_gold_matches is not None:
         out["baseline_gold_matches"] = gate.baseline_gold_matches
     return out
-
-
-def _run(run: RunInfo) -> dict[str, Any]:
-    return {
-        "extractor": run.extractor,
-        "documents": run.documents,
-        "seconds": run.seconds,
-        "docs_per_second": run.docs_per_second,
-    }
-
-
-def _error(e: ErrorCase) -> dict[str, Any]:
-    return {
-        "doc_id": e.doc_id,
-        "kind": e.kind,
-        "start": e.start,
-        "end": e.end,
-        "label": e.label,
-        "other_label": e.other_label,
-        "left": e.left,
-        "span": e.span,
-        "right": e.right,
-    }

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from eval.counts import Counts, Metrics, Scheme
 from eval.errors import FormatError
-from eval.render.json import flatten_metrics, read_metrics, render_json, report_to_dict
+from eval.render.json import flatten_metrics, read_metrics, read_report, render_json, report_to_dict
 from eval.report import SCHEMA, EntityScores, Report, Source
 
 reports = SimpleNamespace(**runpy.run_path(str(Path(__file__).parents[1] / "fixtures" / "render" / "reports.py")))
@@ -51,6 +51,23 @@ def test_every_optional_section_appears_when_present() -> None:
     assert d["gate"]["passed"] is False
     assert [c["metric"] for c in d["gate"]["checks"]] == [c.metric for c in report.gate.checks]
     assert len(d["errors"]) == len(report.errors)
+
+
+def test_record_keys_follow_the_contract() -> None:
+    report = reports.full_report()
+    d = report_to_dict(report)
+    assert set(d["intervals"]["entities.strict.f1"]) == {"estimate", "low", "high", "level"}
+    assert set(d["comparison"][0]) == {"metric", "a", "b", "delta", "p_bootstrap", "p_randomization", "samples"}
+    check_keys = {"metric", "kind", "threshold", "value", "baseline", "delta", "passed", "message"}
+    assert all(set(c) == check_keys for c in d["gate"]["checks"])
+    assert set(d["gate"]) == {"passed", "checks", "baseline_path", "baseline_gold_matches"}
+    assert set(d["run"]) == {"extractor", "documents", "seconds", "docs_per_second"}
+    error_keys = {"doc_id", "kind", "start", "end", "label", "other_label", "left", "span", "right"}
+    assert all(set(e) == error_keys for e in d["errors"])
+    for written, check in zip(d["gate"]["checks"], report.gate.checks, strict=True):
+        assert written["kind"] == check.kind.value
+        assert written["delta"] == check.delta
+    assert d["run"]["docs_per_second"] == report.run.docs_per_second
 
 
 def test_counts_are_the_counts_own_dicts_unrounded() -> None:
@@ -159,6 +176,11 @@ def test_read_metrics_names_the_file(tmp_path: Path) -> None:
         read_metrics(broken)
     with pytest.raises(FormatError, match="missing.json: no such file"):
         read_metrics(tmp_path / "missing.json")
+    other = tmp_path / "other.json"
+    other.write_text('{"schema": "something/2"}')
+    with pytest.raises(FormatError, match="other.json: not a goldbench report"):
+        read_report(other)
+    assert read_report(good)["schema"] == SCHEMA
 
 
 counts_strategy = st.builds(Counts, *(st.integers(0, 50) for _ in range(5)), half_credit=st.booleans())
