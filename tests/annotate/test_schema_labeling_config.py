@@ -70,8 +70,9 @@ CONFIG = labeling_config(load_schema())
 
 
 def test_configs_equal_ignores_whitespace_attribute_order_and_comments() -> None:
-    reflowed = CONFIG.replace("\n  ", "\n\t\t").replace('<Labels name="entity" toName="text">',
-                                                         "<!-- entities -->\n<Labels  toName='text'  name='entity' >")
+    reflowed = CONFIG.replace("\n  ", "\n\t\t").replace(
+        '<Labels name="entity" toName="text">', "<!-- entities -->\n<Labels  toName='text'  name='entity' >"
+    )
     assert reflowed != CONFIG
     assert configs_equal(CONFIG, reflowed)
     assert config_difference(CONFIG, reflowed) is None

@@ -1,0 +1,183 @@
+"""Gold-set folders: ``documents.jsonl`` plus ``manifest.json``, written all at once or not at all.
+
+A gold set is written into a temporary folder beside its destination and renamed into place
+only when both files are complete, so a failed pull never leaves a half-written gold set (nor
+damages the one it was replacing). The manifest (format ``goldbench.gold/1``) records what the
+documents are, where they came from and the sha256 of ``documents.jsonl``; ``read_gold_set``
+checks that hash. Fields are listed in docs/schema.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from eval.errors import FormatError, Problem, UsageError, ValidationError
+from eval.io import FORMAT_VERSION, GOLD_DOCUMENTS, GOLD_MANIFEST, read_manifest, sha256_file, write_documents
+from eval.model import Document
+from eval.readers.jsonl import read_jsonl
+
+from .convert import document_problems
+from .schema import Schema
+
+# Computed from the documents; ``manifest_fields`` may not set them.
+RESERVED = frozenset({"format", "documents_file", "documents_sha256", "document_count"})
+
+
+class GoldSet(NamedTuple):
+    """A gold set as read back: its folder, its documents and its manifest."""
+
+    path: Path
+    documents: tuple[Document, ...]
+    manifest: Mapping[str, Any]
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _check(documents: list[Document], schema: Schema | None) -> None:
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for doc in documents:
+        if doc.id in seen:
+            problems.append(Problem(doc.where, "the document id appears twice in the gold set", doc.id))
+        seen.add(doc.id)
+        if schema is not None:
+            problems += document_problems(doc, schema)
+    if problems:
+        raise ValidationError(problems)
+
+
+def _manifest(
+    documents: list[Document],
+    sha256: str,
+    schema: Schema | None,
+    fields: Mapping[str, Any],
+) -> dict[str, Any]:
+    if schema is not None:
+        labels, types = list(schema.entity_label_names()), list(schema.event_type_names())
+    else:
+        labels = sorted({e.label for d in documents for e in d.entities})
+        types = sorted({ev.type for d in documents for ev in d.events})
+    manifest: dict[str, Any] = {
+        "format": FORMAT_VERSION,
+        "created": _now(),
+        "source": "",
+        "documents_file": GOLD_DOCUMENTS,
+        "documents_sha256": sha256,
+        "document_count": len(documents),
+        "entity_labels": labels,
+        "event_types": types,
+        "schema_sha256": schema.sha256() if schema is not None else None,
+        "policy": None,
+        "counts": {
+            "documents": len(documents),
+            "entities": sum(len(d.entities) for d in documents),
+            "events": sum(len(d.events) for d in documents),
+        },
+        "repairs": [],
+        "notes": "",
+    }
+    manifest.update(fields)
+    return manifest
+
+
+def write_gold_set(
+    folder: str | Path,
+    documents: Iterable[Document],
+    *,
+    manifest_fields: Mapping[str, Any] | None = None,
+    schema: Schema | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Write ``documents`` and their manifest into ``folder`` atomically; returns the folder.
+
+    ``manifest_fields`` adds to or overrides the manifest (``source``, ``notes``, ``created``,
+    and ``PullResult.manifest_fields()``: ``policy``, ``counts``, ``repairs``, ...). With
+    ``schema`` the documents are checked against it and its labels and hash are recorded.
+    An existing, non-empty ``folder`` is replaced only with ``overwrite``.
+    """
+    fields = dict(manifest_fields or {})
+    reserved = sorted(RESERVED & fields.keys())
+    if reserved:
+        raise UsageError(f"manifest fields {', '.join(reserved)} are computed from the documents; do not pass them")
+    target = Path(folder)
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{target}: exists and is not a folder; choose a folder for the gold set")
+    if target.is_dir() and any(target.iterdir()) and not overwrite:
+        raise UsageError(f"{target}: already holds files; choose a new folder or allow overwriting (--force)")
+    docs = list(documents)
+    _check(docs, schema)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        sha256 = write_documents(staging / GOLD_DOCUMENTS, docs)
+        manifest = _manifest(docs, sha256, schema, fields)
+        try:
+            text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+        except (TypeError, ValueError) as exc:
+            raise UsageError(f"manifest fields must be plain JSON data ({exc})") from None
+        (staging / GOLD_MANIFEST).write_text(text, encoding="utf-8")
+        swap_into_place(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def swap_into_place(staging: Path, target: Path) -> None:
+    """Rename the folder ``staging`` to ``target`` (same parent); an existing ``target`` is kept
+    until that succeeded, then removed. ``staging`` should be named ``<something>.tmp``."""
+    if not target.exists():
+        os.replace(staging, target)
+        return
+    if not any(target.iterdir()):
+        target.rmdir()
+        os.replace(staging, target)
+        return
+    old = staging.with_name(staging.name.removesuffix(".tmp") + ".old")
+    os.replace(target, old)
+    try:
+        os.replace(staging, target)
+    except BaseException:
+        os.replace(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+_swap_into_place = swap_into_place  # the name annotate.pull imports
+
+
+def read_gold_set(folder: str | Path, *, verify: bool = True) -> GoldSet:
+    """Read a gold-set folder; with ``verify`` the documents must match the manifest's sha256."""
+    p = Path(folder)
+    if not p.is_dir():
+        raise FormatError(f"{p}: not a folder; a gold set is a folder with {GOLD_DOCUMENTS} and {GOLD_MANIFEST}")
+    documents = p / GOLD_DOCUMENTS
+    if not documents.is_file():
+        raise FormatError(f"{p}: no {GOLD_DOCUMENTS}; this folder is not a gold set")
+    manifest = read_manifest(p)
+    if manifest is None:
+        raise FormatError(f"{p}: no {GOLD_MANIFEST}; write the gold set with annotate pull (or read {documents})")
+    if manifest.get("format") != FORMAT_VERSION:
+        raise FormatError(
+            f"{p / GOLD_MANIFEST}: format {manifest.get('format')!r} is not {FORMAT_VERSION!r}; "
+            "this goldbench cannot read it"
+        )
+    if verify:
+        actual = sha256_file(documents)
+        expected = manifest.get("documents_sha256")
+        if actual != expected:
+            message = (
+                f"sha256 {actual[:12]}… does not match the manifest ({str(expected)[:12]}…); the file changed "
+                "after the gold set was written: pull again, or write the gold set anew"
+            )
+            raise ValidationError([Problem(str(documents), message)])
+    return GoldSet(p, tuple(read_jsonl(documents)), manifest)
