@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -158,13 +157,17 @@ def test_cli_happy_path_json_contract(gold: Path, tmp_path: Path) -> None:
     assert report["gold"]["documents"] == 2 and len(report["gold"]["sha256"]) == 64
 
 
-def test_cli_help_is_fast() -> None:
-    exe = Path(sys.executable).with_name("evaluate")
-    best = min(_timed([str(exe), "--help"]) for _ in range(3))
-    assert best < 0.5, f"evaluate --help took {best:.2f} s"
+def test_cli_help_imports_nothing_heavy() -> None:
+    """--help must answer at once: the heavy modules are imported only when scoring.
 
-
-def _timed(cmd: list[str]) -> float:
-    t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, capture_output=True)
-    return time.perf_counter() - t0
+    The time itself is measured in bench/cli_startup.py (no timed unit tests)."""
+    code = (
+        "import sys\n"
+        "from eval.cli import main\n"
+        "sys.argv = ['evaluate', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('numpy', 'pandas', 'sklearn', 'label_studio_sdk', 'orjson') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "Usage" in out and "HEAVY []" in out, out
