@@ -3,6 +3,7 @@ file:line and key."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -121,3 +122,12 @@ def test_broken_schema_is_one_format_error_naming_file_line_and_key(tmp_path: Pa
 def test_missing_schema_file_is_a_format_error(tmp_path: Path) -> None:
     with pytest.raises(FormatError, match="no such schema file"):
         load_schema(tmp_path / "nope.yaml")
+
+
+def test_docs_table_lists_every_event_type_with_its_roles() -> None:
+    docs = (DEFAULT_SCHEMA_PATH.parents[1] / "docs" / "schema.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(" `"): line for line in docs.splitlines() if line.startswith("| `")}
+    for ev in load_schema().event_types:
+        assert ev.name in rows, f"docs/schema.md has no row for event type {ev.name}"
+        missing = [r.name for r in ev.roles if not re.search(rf"\b{re.escape(r.name)}\b", rows[ev.name])]
+        assert missing == [], f"docs/schema.md: {ev.name} row lacks roles {missing}"
