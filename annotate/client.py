@@ -61,12 +61,22 @@ class Project:
 
 @dataclass(frozen=True, slots=True)
 class TaskRef:
-    """A task already on the server: its id, our document id, and the sha256 of its text."""
+    """A task already on the server: its id, our document id, the sha256 of its text, how many
+    (non-cancelled) annotations it has, and the model versions of its predictions."""
 
     id: int
     doc_id: str | None
     text_sha256: str | None
+    annotations: int = 0
     model_versions: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """A full JSON export: the tasks as plain JSON data, and the sha256 of the bytes received."""
+
+    tasks: list[dict[str, Any]]
+    sha256: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,8 +264,9 @@ class Client:
     # -- tasks ----------------------------------------------------------------------------
 
     def list_tasks(self, project_id: int, *, with_model_versions: bool = False) -> list[TaskRef]:
-        """Every task of a project: id, ``data.doc_id``, text hash (and prediction model versions)."""
-        include = "id,data,predictions_model_versions" if with_model_versions else "id,data"
+        """Every task of a project: id, ``data.doc_id``, text hash, annotation count, and (only
+        when asked, as it costs the server more) the model versions of its predictions."""
+        include = "id,data,total_annotations" + (",predictions_model_versions" if with_model_versions else "")
         fields = "all" if with_model_versions else "task_only"
 
         def fetch() -> list[TaskRef]:
@@ -301,7 +312,7 @@ class Client:
 
     # -- export ---------------------------------------------------------------------------
 
-    def export_json(self, project_id: int, *, progress: Progress | None = None) -> list[dict[str, Any]]:
+    def export_json(self, project_id: int, *, progress: Progress | None = None) -> Export:
         """The full JSON export (tasks with all annotations and relations) through a snapshot.
 
         JSON_MIN/CSV/CONLL drop relations and ``download_sync`` ignores ``ids``, so this makes
@@ -347,7 +358,7 @@ class Client:
             raise ServerError(f"{self.settings.url}: the export is not valid JSON ({exc})") from None
         if not isinstance(tasks, list):
             raise ServerError(f"{self.settings.url}: the export is not a JSON list of tasks")
-        return tasks
+        return Export(tasks, hashlib.sha256(data).hexdigest())
 
     def _download(self, project_id: int, export_id: int, note: Progress) -> bytes:
         chunks: list[bytes] = []
@@ -381,11 +392,18 @@ def _task_ref(t: Any) -> TaskRef:
         id=int(t.id),
         doc_id=None if doc_id is None else str(doc_id),
         text_sha256=text_sha256(text) if isinstance(text, str) else None,
+        annotations=int(t.total_annotations or 0),
         model_versions=names,
     )
 
 
 def _one_line(body: Any, limit: int = 200) -> str:
+    """A server reply squeezed into one line (Label Studio's field errors first, when present)."""
+    if isinstance(body, dict) and isinstance(body.get("validation_errors"), dict):
+        body = "; ".join(f"{k}: {' '.join(map(str, v)) if isinstance(v, list) else v}"
+                         for k, v in body["validation_errors"].items())
+    elif isinstance(body, dict) and isinstance(body.get("detail"), str):
+        body = body["detail"]
     text = body if isinstance(body, str) else orjson.dumps(body, default=str).decode()
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,274 @@
+"""The ``annotate`` command: ``server start|stop|status``, ``push``, ``pull``.
+
+Each command parses options, calls one function of ``server``/``push``/``pull``, prints, and
+picks the exit code: 0 done, 2 anything the user can fix (one red line each, no traceback).
+The API key is never an option (argv is visible to every local user): it comes from
+``LABEL_STUDIO_API_KEY`` or a 0600 key file, see ``annotate.settings``.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from eval.cli import fail
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from .client import Client, Progress
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Label Studio round trip: push articles, pull gold.")
+server_app = typer.Typer(add_completion=False, no_args_is_help=True, help="A local Label Studio on 127.0.0.1.")
+app.add_typer(server_app, name="server")
+
+
+class AnnotationsOption(StrEnum):
+    latest = "latest"
+    ground_truth = "ground-truth"
+    all = "all"
+
+
+DataDir = Annotated[
+    Path, typer.Option("--data-dir", help="Local server data dir (also where the API key file is).")
+]
+Url = Annotated[str | None, typer.Option("--url", help="Label Studio URL (default: $LABEL_STUDIO_URL or local).")]
+KeyFile = Annotated[
+    Path | None, typer.Option("--key-file", help="0600 file holding the API key (default: DATA_DIR/api_key).")
+]
+SchemaPath = Annotated[Path | None, typer.Option("--schema", help="Annotation schema (default configs/schema.yaml).")]
+ProjectRef = Annotated[str, typer.Option("--project", "-p", help="Project title or id.")]
+
+
+def _console(stderr: bool = False):  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    from eval.errors import GoldbenchError
+
+    try:
+        yield
+    except GoldbenchError as exc:
+        fail(exc.lines())
+    except KeyboardInterrupt:
+        fail(["interrupted; run the same command again to finish (push resumes where it stopped)"], code=130)
+
+
+@contextmanager
+def _client(url: str | None, data_dir: Path, key_file: Path | None) -> Iterator[Client]:
+    from .client import Client
+    from .settings import resolve_settings
+
+    with Client(resolve_settings(url=url, data_dir=data_dir, key_file=key_file)) as client:
+        yield client
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Progress]:
+    """A rich progress bar per phase ("tasks", "predictions", "downloading", ...)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    bars = Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=_console(stderr=True), transient=False,
+    )
+    ids: dict[str, object] = {}
+
+    def note(what: str, done: int, total: int | None) -> None:
+        if what not in ids:
+            ids[what] = bars.add_task(what, total=total)
+        bars.update(ids[what], completed=done, total=total)  # type: ignore[arg-type]
+
+    with bars:
+        yield note
+
+
+# --- server ---------------------------------------------------------------------------------
+
+
+@server_app.command("start", help="Start Label Studio on 127.0.0.1 (first start: admin user and API key).")
+def server_start(
+    port: Annotated[int, typer.Option(help="TCP port on 127.0.0.1.")] = 8080,
+    data_dir: DataDir = Path(".labelstudio"),
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the server to answer.")] = 300.0,
+) -> None:
+    from .server import start_server
+
+    out = _console()
+    with _user_errors():
+        with out.status("Starting Label Studio (the first start sets up its database: about a minute)…"):
+            info = start_server(data_dir, port, timeout=timeout)
+        password = info.password_file.read_text(encoding="utf-8").strip() if info.password_file.exists() else "?"
+    state = "is running" if info.started else "was already running"
+    out.print(f"Label Studio {state} at [bold]{info.url}[/bold] (pid {info.pid}, data in {info.data_dir})")
+    out.print(f"Log in as [bold]{info.username}[/bold] with password [bold]{password}[/bold] "
+              f"(kept in {info.password_file}, mode 0600)")
+    out.print(f"API key: in {info.key_file} (mode 0600); annotate push/pull read it from there")
+    out.print(f"Stop it with: annotate server stop --data-dir {data_dir}")
+
+
+@server_app.command("stop", help="Stop the Label Studio started from this data dir.")
+def server_stop(data_dir: DataDir = Path(".labelstudio")) -> None:
+    from .server import stop_server
+
+    with _user_errors():
+        stopped = stop_server(data_dir)
+    typer.echo("Label Studio stopped" if stopped else f"no Label Studio was running from {data_dir}")
+
+
+@server_app.command("status", help="Say whether the Label Studio of this data dir is running (exit 1 if not).")
+def server_status_cli(data_dir: DataDir = Path(".labelstudio")) -> None:
+    from .server import server_status
+
+    with _user_errors():
+        st = server_status(data_dir)
+    if not st.running:
+        typer.echo(f"not running (data dir {st.data_dir})")
+        raise typer.Exit(1)
+    health = "answering" if st.healthy else "not answering /health yet"
+    typer.echo(f"running at {st.url} (pid {st.pid}, {health})")
+
+
+# --- push -------------------------------------------------------------------------------------
+
+
+@app.command("push", help="Push articles as tasks: idempotent, resumable; optional predictions and annotations.")
+def push_cli(
+    sources: Annotated[
+        list[Path], typer.Argument(metavar="SOURCE...", help=".txt files or folders, canonical JSONL, gold folders.")
+    ],
+    project: ProjectRef,
+    predictions: Annotated[
+        Path | None, typer.Option(help="Canonical JSONL of pre-annotations (same ids and texts).")
+    ] = None,
+    model_version: Annotated[str | None, typer.Option(help="Model version of --predictions.")] = None,
+    as_annotations: Annotated[
+        bool, typer.Option("--as-annotations", help="Store the sources' entities/events as annotations.")
+    ] = False,
+    ground_truth: Annotated[
+        bool, typer.Option("--ground-truth", help="With --as-annotations: mark them ground truth.")
+    ] = False,
+    update_config: Annotated[
+        bool, typer.Option("--update-config", help="Replace the project's labeling config with the schema's.")
+    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would happen; change nothing.")] = False,
+    batch_size: Annotated[int, typer.Option(help="Tasks per import request.")] = 500,
+    schema_path: SchemaPath = None,
+    url: Url = None,
+    data_dir: DataDir = Path(".labelstudio"),
+    key_file: KeyFile = None,
+) -> None:
+    from eval.readers.jsonl import read_jsonl
+
+    from .push import push, read_sources
+    from .schema import load_schema
+
+    out = _console()
+    with _user_errors():
+        schema = load_schema(schema_path) if schema_path else load_schema()
+        docs = read_sources(sources)
+        preds = read_jsonl(predictions) if predictions else []
+        with _client(url, data_dir, key_file) as client, _progress_bar() as note:
+            summary = push(
+                client, docs, project=project, schema=schema, predictions=preds, model_version=model_version,
+                as_annotations=as_annotations, ground_truth=ground_truth, update_config=update_config,
+                dry_run=dry_run, batch_size=batch_size, progress=note,
+            )
+    _print_push(out, summary, model_version)
+
+
+def _print_push(out, s, model_version: str | None) -> None:  # type: ignore[no-untyped-def]
+    would = "would be " if s.dry_run else ""
+    where = f"project {s.project_title!r}" + (f" (id {s.project_id})" if s.project_id is not None else "")
+    if s.project_created:
+        out.print(f"{where}: {would}created with the schema's labeling config")
+    elif s.config_updated:
+        out.print(f"{where}: labeling config {would}replaced with the schema's")
+    else:
+        out.print(f"{where}")
+    out.print(f"tasks: {s.created} {would}created, {s.skipped} already there ({s.documents} documents)")
+    if s.predictions_created or s.predictions_skipped:
+        out.print(f"predictions ({model_version}): {s.predictions_created} {would}created, "
+                  f"{s.predictions_skipped} already there")
+    if s.annotations_created or s.annotations_skipped:
+        out.print(f"annotations: {s.annotations_created} {would}created, "
+                  f"{s.annotations_skipped} tasks already annotated")
+    if s.retries:
+        out.print(f"{s.retries} failed request(s) were retried after checking what had arrived")
+    if s.duplicate_doc_ids:
+        shown = ", ".join(repr(d) for d in s.duplicate_doc_ids[:5])
+        out.print(f"[yellow]warning:[/yellow] {len(s.duplicate_doc_ids)} document id(s) have more than one task "
+                  f"({shown}); delete the extra tasks in Label Studio")
+    if s.dry_run:
+        out.print("dry run: nothing was changed")
+
+
+# --- pull -------------------------------------------------------------------------------------
+
+
+@app.command("pull", help="Pull annotations into a gold-set folder, from a project or an export file.")
+def pull_cli(
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Gold-set folder to write, e.g. gold/NAME.")],
+    project: Annotated[str | None, typer.Option("--project", "-p", help="Project title or id.")] = None,
+    from_export: Annotated[
+        Path | None, typer.Option("--from-export", help="Offline: a full JSON export file instead of a server.")
+    ] = None,
+    annotations: Annotated[
+        AnnotationsOption, typer.Option(help="Which annotation of each task: latest, ground-truth, or all.")
+    ] = AnnotationsOption.latest,
+    lenient: Annotated[bool, typer.Option(help="Drop (and list) bad regions instead of failing.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing gold-set folder.")] = False,
+    schema_path: SchemaPath = None,
+    url: Url = None,
+    data_dir: DataDir = Path(".labelstudio"),
+    key_file: KeyFile = None,
+) -> None:
+    from eval.errors import UsageError
+
+    from .convert import AnnotationPolicy
+    from .pull import pull, pull_from_export
+    from .schema import load_schema
+
+    policy = AnnotationPolicy(annotations.value.replace("-", "_"))
+    out = _console()
+    with _user_errors():
+        if (project is None) == (from_export is None):
+            raise UsageError("give either --project (pull from the server) or --from-export FILE, not both")
+        schema = load_schema(schema_path) if schema_path else load_schema()
+        if from_export is not None:
+            summary = pull_from_export(
+                from_export, out=out_dir, schema=schema, policy=policy, lenient=lenient, overwrite=force
+            )
+        else:
+            assert project is not None
+            with _client(url, data_dir, key_file) as client, _progress_bar() as note:
+                summary = pull(
+                    client, project=project, out=out_dir, schema=schema, policy=policy, lenient=lenient,
+                    overwrite=force, progress=note,
+                )
+    c = summary.counts
+    for folder in summary.folders:
+        out.print(f"wrote {folder}")
+    out.print(f"{summary.documents} documents from {c.tasks} tasks ({c.unannotated} without annotation, "
+              f"{c.cancelled} skipped annotations); {c.entities} entities, {c.events} events")
+    if summary.repairs:
+        out.print(f"{summary.repairs} region(s) had UTF-16 offsets and were repaired (listed in the manifest)")
+    if summary.dropped:
+        out.print(f"[yellow]warning:[/yellow] {summary.dropped} bad region(s)/relation(s) dropped (--lenient); "
+                  "they are listed in the manifest")
+
+
+def main() -> None:
+    app(prog_name="annotate")
+
+
+if __name__ == "__main__":
+    main()
