@@ -52,11 +52,28 @@ class SpanColumns:
         s = np.asarray(start, dtype=np.int64)
         e = np.asarray(end, dtype=np.int64)
         lab = np.asarray(label, dtype=np.int64)
+        if _is_sorted(d, s, e, lab):  # JSONL is usually in document and offset order already
+            return cls(d, s, e, lab)
         order = np.lexsort((lab, e, s, d))
         return cls(d[order], s[order], e[order], lab[order])
 
     def __len__(self) -> int:
         return int(self.doc.shape[0])
+
+
+def _is_sorted(*keys: IntArray) -> bool:
+    """Whether rows are in ascending lexicographic order of ``keys`` (most significant first)."""
+    if keys[0].size < 2:
+        return True
+    tied = np.ones(keys[0].size - 1, dtype=bool)
+    for k in keys:
+        step = k[1:] - k[:-1]
+        if (step[tied] < 0).any():
+            return False
+        tied &= step == 0
+        if not tied.any():
+            return True
+    return True
 
 
 @dataclass(frozen=True, slots=True)

@@ -190,9 +190,10 @@ def _score_events(gold: Table, pred: Table, options: Options) -> tuple[EventScor
     gold_docs = gold_docs if gold_docs is not None else gold.to_documents()
     pred_docs = pred_docs if pred_docs is not None else pred.to_documents()
     if options.level is Level.DOCUMENT:
-        from .docmatch import resolve_aliases, score_events_offset_free
+        from .docmatch import offset_free_events
 
-        return score_events_offset_free(gold_docs, pred_docs, aliases=resolve_aliases(options.aliases)), {}
+        _raise_if([p for d in gold_docs + pred_docs for p in validate_events(d, require_offsets=False)])
+        return offset_free_events(gold_docs, pred_docs, aliases=options.aliases)
     _raise_if([p for d in gold_docs + pred_docs for p in validate_events(d)])
     return score_events(gold_docs, pred_docs), event_doc_stats(gold_docs, pred_docs)
 

@@ -126,19 +126,38 @@ class TableBuilder:
         texts: Sequence[str | None],
         whole: Document | None = None,
     ) -> None:
+        """Add a document given its spans as (start, end, label) tuples."""
+        if spans:
+            s, e, lab = zip(*spans, strict=True)
+        else:
+            s = e = lab = ()
+        self.add_columns(doc_id, text, line, s, e, lab, texts, whole)
+
+    def add_columns(
+        self,
+        doc_id: str,
+        text: str,
+        line: int,
+        starts: Sequence[int],
+        ends: Sequence[int],
+        labels: Sequence[str],
+        texts: Sequence[str | None],
+        whole: Document | None = None,
+    ) -> None:
+        """Add a document given its spans as three parallel sequences (the fast path)."""
         if whole is not None:
             self.documents[len(self.ids)] = whole
         self.ids.append(doc_id)
         self.texts.append(text)
         self.lines.append(line)
-        self.counts.append(len(spans))
-        if spans:
-            s, e, lab = zip(*spans, strict=True)
-            self._starts.extend(s)
-            self._ends.extend(e)
-            self._labels.extend(lab)
-            if texts.count(None) != len(texts):
-                base = self._rows + len(self._starts) - len(spans)
+        n = len(starts)
+        self.counts.append(n)
+        if n:
+            self._starts.extend(starts)
+            self._ends.extend(ends)
+            self._labels.extend(labels)
+            if texts.count(None) != n:
+                base = self._rows + len(self._starts) - n
                 self.entity_texts.update((base + k, t) for k, t in enumerate(texts) if t is not None)
             if len(self._starts) >= CHUNK:
                 self._flush()

@@ -166,7 +166,9 @@ def _detect(path: Path, head: bytes) -> bool:
 register(ReaderSpec("jsonl", read_jsonl, _detect, "canonical JSONL, one document per line"))
 
 
-_SPAN = operator.itemgetter("start", "end", "label")
+_START = operator.itemgetter("start")
+_END = operator.itemgetter("end")
+_LABEL = operator.itemgetter("label")
 _TEXT = operator.methodcaller("get", "text")
 
 
@@ -194,18 +196,23 @@ def read_table(path: Path, *, sha256: str = "", reference: Mapping[str, str] | N
                 doc_id, text, ents = obj["id"], obj["text"], obj.get("entities", ())
                 if type(doc_id) is not str or type(text) is not str or "events" in obj:
                     raise KeyError
-                spans = list(map(_SPAN, ents))
+                # One C-level pass per field: no object per span.
+                starts = list(map(_START, ents))
+                ends = list(map(_END, ents))
+                labels = list(map(_LABEL, ents))
                 texts = list(map(_TEXT, ents))
             except (KeyError, TypeError, AttributeError):
                 whole = parse_record(obj, name, line_no)
                 doc_id, text = whole.id, whole.text
-                spans = [(e.start, e.end, e.label) for e in whole.entities]
+                starts = [e.start for e in whole.entities]
+                ends = [e.end for e in whole.entities]
+                labels = [e.label for e in whole.entities]
                 texts = [e.text for e in whole.entities]
             if reference is not None:
                 same = reference.get(doc_id)
                 if same is not None and same == text:
                     text = same
-            builder.add(doc_id, text, line_no, spans, texts, whole)
+            builder.add_columns(doc_id, text, line_no, starts, ends, labels, texts, whole)
     try:
         table = builder.build(path=name, format="jsonl", sha256=sha256)
     except (TypeError, ValueError, OverflowError):
