@@ -207,14 +207,24 @@ def scheme_of(path: Path) -> TagScheme:
 
 
 def _bad_tag(tag: str) -> str:
-    return f"tag {tag!r} is not 'O' or B-, I-, L-, U-, E- or S- followed by a type (as in 'B-PER'); fix the last column"
+    expected = "'O' or B-, I-, L-, U-, E- or S- followed by a type (as in 'B-PER')"
+    return f"tag {tag!r} is not {expected}; fix the last column"
 
 
 class _Doc:
     """The document being read: where the text has been matched up to, and its open sentence."""
 
-    def __init__(self, name: str, doc_id: str, line: int, text: str, legal: frozenset[str]) -> None:
-        self.name, self.id, self.line, self.text, self.legal = name, doc_id, line, text, legal
+    def __init__(
+        self,
+        name: str,
+        doc_id: str,
+        line: int,
+        text: str,
+        scheme: TagScheme,
+        tags: dict[str, tuple[str, str]],
+    ) -> None:
+        self.name, self.id, self.line, self.text, self.scheme = name, doc_id, line, text, scheme
+        self.tags = tags  # tags already checked, shared by the documents of one file
         self.pos = 0
         self.entities: list[Entity] = []
         self.letters: list[str] = []
@@ -225,35 +235,46 @@ class _Doc:
     def _fail(self, line: int, message: str) -> FormatError:
         return FormatError(f"{self.name}:{line}: document {self.id!r}: {message}")
 
-    def add(self, token: str, tag: str, line: int, scheme: TagScheme) -> None:
-        parsed = _parse_tag(tag)
-        if parsed is None:
-            raise self._fail(line, _bad_tag(tag))
-        if tag[0] not in self.legal:
-            raise self._fail(
-                line,
-                f"tag {tag!r} is not legal in {scheme.value.upper()}; "
-                "read the file as conll-bilou, or as conll to detect the scheme",
-            )
+    def add(self, token: str, tag: str, line: int) -> None:
+        parsed = self.tags.get(tag) or self._check_tag(tag, line)
         text = self.text
         at = _skip(_SPACE, text, self.pos)
-        end = _match(text, at, token)
-        if end < 0:
-            later = _skip(_SPACE_OR_INVISIBLE, text, at)
-            end = _match(text, later, token) if later != at else -1
-            if end < 0:
-                there = text[at : at + _SNIPPET]
-                raise self._fail(
-                    line,
-                    f"token {token!r} not found in the gold text at offset {at} (text there: {there!r}); "
-                    "the token file must tokenise the same text",
-                )
-            at = later
+        if text.startswith(token, at):
+            end = at + len(token)
+        else:
+            at, end = self._rewritten_or_later(token, at, line)
         self.pos = end
         self.letters.append(parsed[0])
         self.labels.append(parsed[1])
         self.starts.append(at)
         self.ends.append(end)
+
+    def _check_tag(self, tag: str, line: int) -> tuple[str, str]:
+        parsed = _parse_tag(tag)
+        if parsed is None:
+            raise self._fail(line, _bad_tag(tag))
+        if tag[0] not in _LEGAL[self.scheme]:
+            raise self._fail(
+                line,
+                f"tag {tag!r} is not legal in {self.scheme.value.upper()}; "
+                "read the file as conll-bilou, or as conll to detect the scheme",
+            )
+        self.tags[tag] = parsed
+        return parsed
+
+    def _rewritten_or_later(self, token: str, at: int, line: int) -> tuple[int, int]:
+        """Where ``token`` is when it is a PTB rewrite or follows zero-width characters."""
+        text = self.text
+        for start in (at, _skip(_SPACE_OR_INVISIBLE, text, at)):
+            end = _match(text, start, token)
+            if end >= 0:
+                return start, end
+        there = text[at : at + _SNIPPET]
+        raise self._fail(
+            line,
+            f"token {token!r} not found in the gold text at offset {at} (text there: {there!r}); "
+            "the token file must tokenise the same text",
+        )
 
     def end_sentence(self) -> None:
         for chunk in _chunks(self.letters, self.labels):
@@ -281,7 +302,9 @@ def _match(text: str, at: int, token: str) -> int:
     return -1
 
 
-def read_conll(path: Path, reference: Reference | None = None, *, scheme: TagScheme = TagScheme.AUTO) -> list[Document]:
+def read_conll(
+    path: Path, reference: Reference | None = None, *, scheme: TagScheme = TagScheme.AUTO
+) -> list[Document]:
     """Documents with entities at character offsets of the gold text ``reference[doc_id].text``."""
     name = str(path)
     if reference is None:
@@ -289,7 +312,7 @@ def read_conll(path: Path, reference: Reference | None = None, *, scheme: TagSch
             f"{name}: CoNLL tokens carry no character offsets; reading them needs the gold set "
             "(as reference) to align tokens to the gold text"
         )
-    legal = _LEGAL[scheme]
+    tags: dict[str, tuple[str, str]] = {}
     docs: list[Document] = []
     first_seen: dict[str, int] = {}
     doc: _Doc | None = None
@@ -300,7 +323,7 @@ def read_conll(path: Path, reference: Reference | None = None, *, scheme: TagSch
                     f"{name}:{item.line}: token line before any document start; begin each document "
                     "with '-DOCSTART- <doc_id>' or '# doc_id = <doc_id>'"
                 )
-            doc.add(item.first, item.tag, item.line, scheme)
+            doc.add(item.first, item.tag, item.line)
         elif item.kind is _Kind.BREAK:
             if doc is not None:
                 doc.end_sentence()
@@ -320,7 +343,7 @@ def read_conll(path: Path, reference: Reference | None = None, *, scheme: TagSch
             first_seen[doc_id] = item.line
             if doc is not None:
                 docs.append(doc.finish())
-            doc = _Doc(name, doc_id, item.line, gold.text, legal)
+            doc = _Doc(name, doc_id, item.line, gold.text, scheme, tags)
     if doc is not None:
         docs.append(doc.finish())
     return docs
