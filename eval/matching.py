@@ -23,6 +23,7 @@ are accepted at once (vectorised); only contested pairs go through a sequential 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,11 +55,25 @@ class SpanColumns:
         lab = np.asarray(label, dtype=np.int64)
         if _is_sorted(d, s, e, lab):  # JSONL is usually in document and offset order already
             return cls(d, s, e, lab)
-        order = np.lexsort((lab, e, s, d))
+        order = _order(d, s, e, lab)
         return cls(d[order], s[order], e[order], lab[order])
 
     def __len__(self) -> int:
         return int(self.doc.shape[0])
+
+
+def _order(d: IntArray, s: IntArray, e: IntArray, lab: IntArray) -> IntArray:
+    """Permutation sorting rows by (doc, start, end, label).
+
+    One combined int64 key when it cannot overflow, sorted with a stable sort (timsort, fast on
+    the nearly ordered spans extractors write); four-key lexsort otherwise.
+    """
+    span = int(max(s.max(), e.max())) + 1
+    n_labels = int(lab.max()) + 1
+    if (int(d.max()) + 1) * span * span * n_labels < 2**62:
+        key = ((d * span + s) * span + e) * n_labels + lab
+        return np.argsort(key, kind="stable")
+    return np.lexsort((lab, e, s, d))
 
 
 def _is_sorted(*keys: IntArray) -> bool:
@@ -133,31 +148,35 @@ def candidate_pairs(gold: SpanColumns, pred: SpanColumns) -> Candidates:
     return Candidates(pg, pp, (ds == 0) & (de == 0), gold.label[pg] == pred.label[pp], ds + de)
 
 
-def _greedy(gold: IntArray, pred: IntArray, rank: IntArray) -> tuple[IntArray, IntArray]:
-    """One-to-one greedy matching of pairs taken in ascending ``rank`` (a total order)."""
+def _greedy(gold: IntArray, pred: IntArray, rank_of: Callable[[BoolArray], IntArray]) -> tuple[IntArray, IntArray]:
+    """One-to-one greedy matching of pairs taken in ascending rank (a total order).
+
+    A pair whose gold and prediction have no rival in this tier is kept whatever the order, so
+    only the contested pairs are ranked (``rank_of(mask)`` ranks the pairs selected by mask) and
+    walked in order.
+    """
     if gold.size == 0:
         return gold, pred
-    order = np.argsort(rank, kind="stable")
-    g, p = gold[order], pred[order]
-    g_rivals = np.bincount(g)[g] > 1
-    p_rivals = np.bincount(p)[p] > 1
+    g_rivals = np.bincount(gold)[gold] > 1
+    p_rivals = np.bincount(pred)[pred] > 1
     contested = g_rivals | p_rivals
     if not contested.any():
-        return g, p
+        return gold, pred
     keep = ~contested
+    idx = np.flatnonzero(contested)
+    order = idx[np.argsort(rank_of(contested), kind="stable")]
     # A span with a rival appears only in contested pairs, so uncontested pairs never clash.
     used_g: set[int] = set()
     used_p: set[int] = set()
     chosen: list[int] = []
-    for i in np.flatnonzero(contested).tolist():
-        gi, pi = int(g[i]), int(p[i])
+    for i, gi, pi in zip(order.tolist(), gold[order].tolist(), pred[order].tolist(), strict=True):
         if gi in used_g or pi in used_p:
             continue
         used_g.add(gi)
         used_p.add(pi)
         chosen.append(i)
     keep[np.asarray(chosen, dtype=np.int64)] = True
-    return g[keep], p[keep]
+    return gold[keep], pred[keep]
 
 
 def _tier1(scheme: Scheme, cand: Candidates) -> BoolArray:
@@ -168,38 +187,33 @@ def _tier1(scheme: Scheme, cand: Candidates) -> BoolArray:
     return cand.same_bounds
 
 
-def _rank(cand: Candidates, sel: BoolArray, *, by_distance: bool, n_gold: int) -> IntArray:
-    """Predictions left to right; per prediction, (closest first, then) golds left to right.
+def _ranker(cand: Candidates, sel: BoolArray, *, by_distance: bool) -> Callable[[BoolArray], IntArray]:
+    """Rank pairs: predictions left to right; per prediction, (closest first, then) golds left
+    to right, same-label golds first. Indices are positions in the sorted columns, so this is
+    the order of offsets. Returns a function ranking the pairs picked by a mask over ``sel``."""
+    pred, gold = cand.pred[sel], cand.gold[sel]
+    dist = cand.distance[sel]
+    other = (~cand.same_label[sel]).astype(np.int64)
 
-    Indices are positions in the sorted columns, so the order is the order of offsets.
-    """
-    pred = cand.pred[sel]
-    gold = cand.gold[sel]
-    if by_distance:
-        # Distances are bounded by twice the stride; rank by (pred, distance, gold).
-        dist = cand.distance[sel]
-        keys = np.lexsort((gold, dist, pred))
-        rank = np.empty(keys.size, dtype=np.int64)
-        rank[keys] = np.arange(keys.size, dtype=np.int64)
-        return rank
-    # Prefer a same-label partner among same-boundary duplicates (it keeps the confusion
-    # matrix honest); it cannot change any count.
-    other_label = (~cand.same_label[sel]).astype(np.int64)
-    return (pred * 2 + other_label) * (n_gold + 1) + gold
+    def rank(mask: BoolArray) -> IntArray:
+        keys = np.lexsort((gold[mask], dist[mask] if by_distance else other[mask], pred[mask]))
+        out = np.empty(keys.size, dtype=np.int64)
+        out[keys] = np.arange(keys.size, dtype=np.int64)
+        return out
+
+    return rank
 
 
 def assign(scheme: Scheme, gold: SpanColumns, pred: SpanColumns, cand: Candidates) -> Assignment:
     """The one-to-one pairs of ``scheme``: tier 1 first, then overlaps among the rest."""
-    n_gold = len(gold)
     sel1 = _tier1(scheme, cand)
-    rank1 = _rank(cand, sel1, by_distance=scheme is Scheme.TYPE, n_gold=n_gold)
-    g1, p1 = _greedy(cand.gold[sel1], cand.pred[sel1], rank1)
-    free_g = np.ones(n_gold, dtype=bool)
+    g1, p1 = _greedy(cand.gold[sel1], cand.pred[sel1], _ranker(cand, sel1, by_distance=scheme is Scheme.TYPE))
+    free_g = np.ones(len(gold), dtype=bool)
     free_p = np.ones(len(pred), dtype=bool)
     free_g[g1] = False
     free_p[p1] = False
     sel2 = ~sel1 & free_g[cand.gold] & free_p[cand.pred]
-    g2, p2 = _greedy(cand.gold[sel2], cand.pred[sel2], _rank(cand, sel2, by_distance=False, n_gold=n_gold))
+    g2, p2 = _greedy(cand.gold[sel2], cand.pred[sel2], _ranker(cand, sel2, by_distance=False))
     tier = np.concatenate([np.full(g1.size, TIER_CORRECT), np.full(g2.size, TIER_OVERLAP)]).astype(np.int64)
     return Assignment(np.concatenate([g1, g2]), np.concatenate([p1, p2]), tier)
 
