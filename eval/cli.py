@@ -29,6 +29,8 @@ class Format(StrEnum):
     json = "json"
     markdown = "markdown"
     csv = "csv"
+    junit = "junit"
+    html = "html"
 
 
 class LevelName(StrEnum):

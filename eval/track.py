@@ -11,11 +11,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-import orjson
-
-from .errors import FormatError, UsageError
+from .errors import UsageError
 from .pipeline import Outcome
 from .report import Report
 
@@ -34,23 +31,10 @@ class TrackOptions:
         return bool(self.fail_under or self.max_drop)
 
 
-def read_report_json(path: str | Path) -> dict:
-    p = Path(path)
-    try:
-        data = orjson.loads(p.read_bytes())
-    except FileNotFoundError:
-        raise FormatError(f"{p}: no such file; pass a JSON report written by `evaluate --format json`") from None
-    except orjson.JSONDecodeError as exc:
-        raise FormatError(f"{p}: not valid JSON ({exc}); pass a report from `evaluate --format json`") from None
-    if not isinstance(data, dict) or data.get("schema") != "goldbench.report/1":
-        raise FormatError(f"{p}: not a goldbench report (schema goldbench.report/1); write one with --format json")
-    return data
-
-
 def track(outcome: Outcome, *, options: TrackOptions, against: Outcome | None = None) -> Report:
     """The report of ``outcome`` with statistics, baseline values and gate checks added."""
     from .gate import parse_max_drop, parse_thresholds, run_gate
-    from .render.json import flatten_metrics, report_to_dict
+    from .render.json import flatten_metrics, read_report, report_to_dict
 
     report = outcome.report
     changes: dict[str, object] = {}
@@ -69,7 +53,7 @@ def track(outcome: Outcome, *, options: TrackOptions, against: Outcome | None = 
         changes["comparison"] = tuple(
             paired_comparison(outcome.doc_stats, against.doc_stats, samples=samples, seed=options.seed)
         )
-    baseline_json = read_report_json(options.baseline) if options.baseline else None
+    baseline_json = read_report(options.baseline) if options.baseline else None
     if baseline_json is not None:
         changes["baseline"] = flatten_metrics(baseline_json, source=str(options.baseline))
     if options.max_drop and baseline_json is None:
