@@ -50,8 +50,14 @@ def _load_builtin() -> None:
                 raise
 
 
+_loaded = False
+
+
 def formats() -> dict[str, ReaderSpec]:
-    if not REGISTRY:
+    """Every registered format; the built-in readers are loaded once, whatever was imported first."""
+    global _loaded
+    if not _loaded:
+        _loaded = True
         _load_builtin()
     return REGISTRY
 

@@ -387,13 +387,6 @@ def test_every_token_of_a_real_article_aligns(tmp_path: Path, article: Path) -> 
 
 # --- through the evaluate command, in a fresh interpreter -----------------------------------------
 
-REGISTRY_BUG = (
-    "eval/readers/__init__.py loads the conll/brat modules only while REGISTRY is empty, and "
-    "importing eval.readers.jsonl first (eval.pipeline does) fills it; formats() needs a loaded flag"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=REGISTRY_BUG)
 @pytest.mark.parametrize("pred", ["pred.conll", "pred_brat"])
 def test_evaluate_command_reads_conll_and_brat_predictions(pred: str) -> None:
     case = FIXTURES / "cli_end_to_end"
