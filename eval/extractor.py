@@ -10,7 +10,7 @@ stdout (``text`` may be left out; the input text is used). A function spec
         ├── FormatError            a bad prediction line, named ``<extractor stdout>:LINE``
         └── ExtractorError         cannot start/import, crashed, timed out, or returned a bad value
 
-``ExtractorError.lines()`` adds the tail of the extractor's stderr after its one-line message.
+``ExtractorError.lines()`` adds the last lines of the extractor's stderr after its one-line message.
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ from .readers.jsonl import parse_record
 from .report import RunInfo
 
 STDOUT = "<extractor stdout>"
-STDERR_TAIL_LINES = 50
+STDERR_TAIL_LINES = 50  # kept in ``ExtractorError.stderr_tail``
+STDERR_SHOWN_LINES = 15  # of those, printed after the message (the CLI prints at most 20 lines)
 _MAX_STDERR_LINE = 500
 
 Progress = Callable[[int, int], None]
@@ -52,7 +53,8 @@ class ExtractorError(InputError):
         super().__init__(message)
 
     def lines(self) -> list[str]:
-        return [str(self), *(f"extractor stderr: {line}" for line in self.stderr_tail)]
+        shown = self.stderr_tail[-STDERR_SHOWN_LINES:]
+        return [str(self), *(f"extractor stderr: {line}" for line in shown)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,13 +170,14 @@ class _Session:
         code = self.proc.wait()
         if self.timed_out.is_set():
             raise ExtractorError(
-                f"extractor timed out after {self.timeout:g} s ({self.cmd!r}); make it faster or raise the timeout",
+                f"extractor timed out after {self.timeout:g} s ({self.cmd!r}); make it faster or raise --timeout",
                 stderr_tail=self.stderr_tail(),
             )
         if code != 0:
             tail = self.stderr_tail()
             how = f"exited with code {code}" if code > 0 else f"was killed by signal {_signal_name(-code)}"
-            shown = f"; the last {len(tail)} lines of its stderr follow" if tail else "; it wrote nothing to stderr"
+            n = min(len(tail), STDERR_SHOWN_LINES)
+            shown = f"; the last {n} lines of its stderr follow" if tail else "; it wrote nothing to stderr"
             raise ExtractorError(f"extractor {self.cmd!r} {how}{shown}", stderr_tail=tail)
 
     def stderr_tail(self) -> list[str]:

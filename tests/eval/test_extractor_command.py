@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from eval.errors import FormatError, GoldbenchError
-from eval.extractor import STDERR_TAIL_LINES, ExtractorError, run_command
+from eval.extractor import STDERR_SHOWN_LINES, STDERR_TAIL_LINES, ExtractorError, run_command
 from eval.model import Document
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "extractor"
@@ -46,11 +46,13 @@ def test_a_crash_gives_the_exit_code_and_the_last_lines_of_stderr():
     with pytest.raises(ExtractorError) as info:
         run_command(cmd("crash"), DOCS, timeout=30)
     err = info.value
-    assert "exited with code 3" in str(err) and "\n" not in str(err)
-    assert len(err.stderr_tail) == STDERR_TAIL_LINES
+    assert f"exited with code 3; the last {STDERR_SHOWN_LINES} lines of its stderr follow" in str(err)
+    assert "\n" not in str(err)
+    assert len(err.stderr_tail) == STDERR_TAIL_LINES and "log line 0" not in err.stderr_tail  # only the tail
     assert err.stderr_tail[-1] == "RuntimeError: model file missing"
-    assert err.lines()[0] == str(err) and err.lines()[-1].endswith("model file missing")
-    assert "log line 0" not in "\n".join(err.lines())  # only the tail is kept
+    lines = err.lines()
+    assert len(lines) == 1 + STDERR_SHOWN_LINES and lines[0] == str(err)
+    assert lines[-1] == "extractor stderr: RuntimeError: model file missing"
 
 
 def test_a_bad_output_line_is_a_format_error_naming_the_stdout_line():
