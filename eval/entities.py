@@ -18,6 +18,7 @@ from .counts import Counts, Metrics, Scheme
 from .matching import (
     TIER_CORRECT,
     Assignment,
+    Candidates,
     SpanColumns,
     assign,
     candidate_pairs,
@@ -25,6 +26,11 @@ from .matching import (
 )
 from .report import Confusion, EntityScores, ErrorCase
 from .table import Table
+
+_SHARED: dict[str, dict[Scheme, Scheme]] = {
+    "micro": {Scheme.PARTIAL: Scheme.EXACT},
+    "label": {Scheme.EXACT: Scheme.STRICT, Scheme.PARTIAL: Scheme.STRICT},
+}
 
 # Per-document sufficient statistics, (n_docs, 3) = matched, possible, actual; see eval/stats.py.
 DocStats = dict[str, npt.NDArray[np.float64]]
@@ -55,6 +61,8 @@ def _columns(table: Table, doc_map: npt.NDArray[np.int64], index: Mapping[str, i
     recode = np.asarray([index[n] for n in table.label_names] or [0], dtype=np.int64)
     code = recode[table.label_codes]
     keep = doc >= 0
+    if keep.all():
+        return SpanColumns.build(doc, table.start, table.end, code)
     return SpanColumns.build(doc[keep], table.start[keep], table.end[keep], code[keep])
 
 
@@ -137,8 +145,18 @@ def score_entities(
     by_doc: dict[str, dict[Scheme, Counts]] | None = {d: {} for d in gold_table.ids} if per_document else None
     stats: DocStats = {}
     assignments: dict[Scheme, Assignment] = {}
+    shared: dict[tuple[str, Scheme], Assignment] = {}
+
+    def pairing(scope: str, scheme: Scheme, candidates: Candidates) -> Assignment:
+        """Schemes with the same tiers share one pairing: exact = partial overall; per label
+        (same-label candidates only) strict = exact = partial."""
+        key = _SHARED[scope].get(scheme, scheme)
+        if (scope, key) not in shared:
+            shared[scope, key] = assign(key, gold, pred, candidates)
+        return shared[scope, key]
+
     for scheme in schemes:
-        a = assign(scheme, gold, pred, cand)
+        a = pairing("micro", scheme, cand)
         assignments[scheme] = a
         per_doc = _outcomes(scheme, a, gold, pred, "doc", n_docs)
         micro[scheme] = Counts(*(int(v.sum()) for v in per_doc.values()), scheme.half_credit)
@@ -146,7 +164,7 @@ def score_entities(
         if by_doc is not None:
             for i, d in enumerate(gold_table.ids):
                 by_doc[d][scheme] = _counts_at(per_doc, i, scheme)
-        per_label = _outcomes(scheme, assign(scheme, gold, pred, same_label), gold, pred, "label", n_labels)
+        per_label = _outcomes(scheme, pairing("label", scheme, same_label), gold, pred, "label", n_labels)
         label_counts = [_counts_at(per_label, i, scheme) for i in range(n_labels)]
         for name, c in zip(codes.names, label_counts, strict=True):
             by_label[name][scheme] = c

@@ -31,8 +31,12 @@ import numpy.typing as npt
 
 from .counts import Scheme
 
-IntArray = npt.NDArray[np.int64]
+IntArray = npt.NDArray[np.integer]
 BoolArray = npt.NDArray[np.bool_]
+
+# Span columns and pair indices are int32 (offsets and counts below 2**31); global coordinates
+# are int64 and live only inside ``candidate_pairs``.
+INDEX = np.int32
 
 TIER_CORRECT = 1
 TIER_OVERLAP = 2
@@ -49,10 +53,10 @@ class SpanColumns:
 
     @classmethod
     def build(cls, doc: npt.ArrayLike, start: npt.ArrayLike, end: npt.ArrayLike, label: npt.ArrayLike) -> SpanColumns:
-        d = np.asarray(doc, dtype=np.int64)
-        s = np.asarray(start, dtype=np.int64)
-        e = np.asarray(end, dtype=np.int64)
-        lab = np.asarray(label, dtype=np.int64)
+        d = np.asarray(doc, dtype=INDEX)
+        s = np.asarray(start, dtype=INDEX)
+        e = np.asarray(end, dtype=INDEX)
+        lab = np.asarray(label, dtype=INDEX)
         if _is_sorted(d, s, e, lab):  # JSONL is usually in document and offset order already
             return cls(d, s, e, lab)
         order = _order(d, s, e, lab)
@@ -71,7 +75,7 @@ def _order(d: IntArray, s: IntArray, e: IntArray, lab: IntArray) -> IntArray:
     span = int(max(s.max(), e.max())) + 1
     n_labels = int(lab.max()) + 1
     if (int(d.max()) + 1) * span * span * n_labels < 2**62:
-        key = ((d * span + s) * span + e) * n_labels + lab
+        key = ((d.astype(np.int64) * span + s) * span + e) * n_labels + lab
         return np.argsort(key, kind="stable")
     return np.lexsort((lab, e, s, d))
 
@@ -124,25 +128,30 @@ class Assignment:
 def candidate_pairs(gold: SpanColumns, pred: SpanColumns) -> Candidates:
     """All overlapping pairs, via global coordinates ``doc * stride + offset`` and bisection."""
     if len(gold) == 0 or len(pred) == 0:
-        empty = np.zeros(0, dtype=np.int64)
+        empty = np.zeros(0, dtype=INDEX)
         return Candidates(empty, empty, empty.astype(bool), empty.astype(bool), empty)
     stride = int(max(gold.end.max(), pred.end.max())) + 1
-    g_start = gold.doc * stride + gold.start
-    g_end = gold.doc * stride + gold.end
-    p_start = pred.doc * stride + pred.start
-    p_end = pred.doc * stride + pred.end
+    g_doc = gold.doc.astype(np.int64) * stride
+    g_start, g_end = g_doc + gold.start, g_doc + gold.end
+    del g_doc
+    p_doc = pred.doc.astype(np.int64) * stride
+    p_start, p_end = p_doc + pred.start, p_doc + pred.end
+    del p_doc
     # Gold is sorted by start; the running maximum of its ends is monotone, so the golds that
     # can reach a prediction's start begin at a bisection point even when golds nest.
-    reach = np.maximum.accumulate(g_end)
-    lo = np.searchsorted(reach, p_start, side="right")
+    lo = np.searchsorted(np.maximum.accumulate(g_end), p_start, side="right")
     hi = np.searchsorted(g_start, p_end, side="left")
     width = np.maximum(hi - lo, 0)
+    del hi
     total = int(width.sum())
-    pair_pred = np.repeat(np.arange(len(pred), dtype=np.int64), width)
-    first = np.cumsum(width) - width
-    pair_gold = lo[pair_pred] + (np.arange(total, dtype=np.int64) - first[pair_pred])
+    pair_pred = np.repeat(np.arange(len(pred), dtype=INDEX), width)
+    # gold index of pair k = lo[pred] + (k - first pair of that pred)
+    pair_gold = (np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(width) - width - lo, width)).astype(INDEX)
+    del lo, width
     keep = (g_end[pair_gold] > p_start[pair_pred]) & (g_start[pair_gold] < p_end[pair_pred])
+    del g_start, g_end, p_start, p_end
     pg, pp = pair_gold[keep], pair_pred[keep]
+    del pair_gold, pair_pred, keep
     ds = np.abs(gold.start[pg] - pred.start[pp])
     de = np.abs(gold.end[pg] - pred.end[pp])
     return Candidates(pg, pp, (ds == 0) & (de == 0), gold.label[pg] == pred.label[pp], ds + de)
@@ -190,13 +199,13 @@ def _tier1(scheme: Scheme, cand: Candidates) -> BoolArray:
 def _ranker(cand: Candidates, sel: BoolArray, *, by_distance: bool) -> Callable[[BoolArray], IntArray]:
     """Rank pairs: predictions left to right; per prediction, (closest first, then) golds left
     to right, same-label golds first. Indices are positions in the sorted columns, so this is
-    the order of offsets. Returns a function ranking the pairs picked by a mask over ``sel``."""
-    pred, gold = cand.pred[sel], cand.gold[sel]
-    dist = cand.distance[sel]
-    other = (~cand.same_label[sel]).astype(np.int64)
+    the order of offsets. Returns a function ranking the pairs picked by a mask over ``sel``;
+    nothing is computed unless some pairs are contested."""
 
     def rank(mask: BoolArray) -> IntArray:
-        keys = np.lexsort((gold[mask], dist[mask] if by_distance else other[mask], pred[mask]))
+        rows = np.flatnonzero(sel)[mask]
+        second = cand.distance[rows] if by_distance else (~cand.same_label[rows]).astype(np.int64)
+        keys = np.lexsort((cand.gold[rows], second, cand.pred[rows]))
         out = np.empty(keys.size, dtype=np.int64)
         out[keys] = np.arange(keys.size, dtype=np.int64)
         return out

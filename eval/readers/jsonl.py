@@ -7,16 +7,16 @@ offset-free ``Mention``s. Unknown fields are kept in ``Document.extra``.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import orjson
 
 from ..errors import FormatError
 from ..model import EMPTY, Argument, Document, Entity, Event, Mention, Span
-from ..table import Table, TableBuilder
+from ..table import PLAIN_DECODER, Table, TableBuilder
 from . import ReaderSpec, Reference, register
 
 _KNOWN = frozenset({"id", "text", "entities", "events"})
@@ -166,12 +166,6 @@ def _detect(path: Path, head: bytes) -> bool:
 register(ReaderSpec("jsonl", read_jsonl, _detect, "canonical JSONL, one document per line"))
 
 
-_START = operator.itemgetter("start")
-_END = operator.itemgetter("end")
-_LABEL = operator.itemgetter("label")
-_TEXT = operator.methodcaller("get", "text")
-
-
 def read_table(path: Path, *, sha256: str = "", reference: Mapping[str, str] | None = None) -> Table:
     """Canonical JSONL straight into columns (the fast path of ``evaluate``).
 
@@ -181,38 +175,28 @@ def read_table(path: Path, *, sha256: str = "", reference: Mapping[str, str] | N
     gold text), a text equal to the gold's shares the gold's string instead of a copy.
     """
     name = str(path)
-    builder = TableBuilder()
+    builder = TableBuilder(reference)
     with open(path, "rb") as f:
         for line_no, raw in enumerate(f, 1):
+            try:
+                plain = PLAIN_DECODER.decode(raw)
+            except (msgspec.DecodeError, msgspec.ValidationError):
+                plain = None
+            if plain is not None and not plain.events:
+                builder.add_plain(plain, line_no)
+                continue
             if not raw.strip():
                 continue
+            # Events, offset-free mentions, or something malformed: the exact parser names the
+            # line and the problem when there is one.
             try:
                 obj = orjson.loads(raw)
             except orjson.JSONDecodeError as exc:
                 msg = f"{name}:{line_no}: not valid JSON ({exc}); write one JSON object per line"
                 raise FormatError(msg) from None
-            whole = None
-            try:
-                doc_id, text, ents = obj["id"], obj["text"], obj.get("entities", ())
-                if type(doc_id) is not str or type(text) is not str or "events" in obj:
-                    raise KeyError
-                # One C-level pass per field: no object per span.
-                starts = list(map(_START, ents))
-                ends = list(map(_END, ents))
-                labels = list(map(_LABEL, ents))
-                texts = list(map(_TEXT, ents))
-            except (KeyError, TypeError, AttributeError):
-                whole = parse_record(obj, name, line_no)
-                doc_id, text = whole.id, whole.text
-                starts = [e.start for e in whole.entities]
-                ends = [e.end for e in whole.entities]
-                labels = [e.label for e in whole.entities]
-                texts = [e.text for e in whole.entities]
-            if reference is not None:
-                same = reference.get(doc_id)
-                if same is not None and same == text:
-                    text = same
-            builder.add_columns(doc_id, text, line_no, starts, ends, labels, texts, whole)
+            whole = parse_record(obj, name, line_no)
+            spans = [(e.start, e.end, e.label) for e in whole.entities]
+            builder.add(whole.id, whole.text, line_no, spans, [e.text for e in whole.entities], whole)
     try:
         table = builder.build(path=name, format="jsonl", sha256=sha256)
     except (TypeError, ValueError, OverflowError):
