@@ -19,7 +19,16 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from eval.errors import FormatError, Problem, UsageError, ValidationError
-from eval.io import FORMAT_VERSION, GOLD_DOCUMENTS, GOLD_MANIFEST, read_manifest, sha256_file, write_documents
+from eval.io import (
+    FORMAT_VERSION,
+    GOLD_DOCUMENTS,
+    GOLD_MANIFEST,
+    atomic_write,
+    current_umask,
+    read_manifest,
+    sha256_file,
+    write_documents,
+)
 from eval.model import Document
 from eval.readers.jsonl import read_jsonl
 
@@ -102,7 +111,10 @@ def write_gold_set(
     ``manifest_fields`` adds to or overrides the manifest (``source``, ``notes``, ``created``,
     and ``PullResult.manifest_fields()``: ``policy``, ``counts``, ``repairs``, ...). With
     ``schema`` the documents are checked against it and its labels and hash are recorded.
-    An existing, non-empty ``folder`` is replaced only with ``overwrite``.
+    A folder that already holds other files (articles, sources, a README) keeps them: only
+    ``documents.jsonl`` and ``manifest.json`` are written there, each atomically, documents
+    first (the manifest carries their sha256, so a reader can tell a torn pair). Existing gold
+    files are replaced only with ``overwrite``.
     """
     fields = dict(manifest_fields or {})
     reserved = sorted(RESERVED & fields.keys())
@@ -111,25 +123,35 @@ def write_gold_set(
     target = Path(folder)
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target}: exists and is not a folder; choose a folder for the gold set")
-    if target.is_dir() and any(target.iterdir()) and not overwrite:
-        raise UsageError(f"{target}: already holds files; choose a new folder or allow overwriting (--force)")
+    has_gold = (target / GOLD_DOCUMENTS).exists() or (target / GOLD_MANIFEST).exists()
+    if has_gold and not overwrite:
+        raise UsageError(f"{target}: already holds a gold set; choose a new folder or allow overwriting (--force)")
     docs = list(documents)
     _check(docs, schema)
+    if target.is_dir() and any(p.name not in (GOLD_DOCUMENTS, GOLD_MANIFEST) for p in target.iterdir()):
+        sha256 = write_documents(target / GOLD_DOCUMENTS, docs)
+        with atomic_write(target / GOLD_MANIFEST) as f:
+            f.write(_manifest_text(_manifest(docs, sha256, schema, fields)))
+        return target
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
         sha256 = write_documents(staging / GOLD_DOCUMENTS, docs)
-        manifest = _manifest(docs, sha256, schema, fields)
-        try:
-            text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
-        except (TypeError, ValueError) as exc:
-            raise UsageError(f"manifest fields must be plain JSON data ({exc})") from None
+        text = _manifest_text(_manifest(docs, sha256, schema, fields))
         (staging / GOLD_MANIFEST).write_text(text, encoding="utf-8")
+        staging.chmod(0o777 & ~current_umask())
         swap_into_place(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def _manifest_text(manifest: Mapping[str, Any]) -> str:
+    try:
+        return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"manifest fields must be plain JSON data ({exc})") from None
 
 
 def swap_into_place(staging: Path, target: Path) -> None:

@@ -88,7 +88,7 @@ def _tree_digest(p: Path) -> str:
 def gold_label_set(path: str | Path) -> list[str] | None:
     """The label set declared by a gold folder's manifest, if any."""
     manifest = read_manifest(path)
-    labels = manifest.get("labels") if manifest else None
+    labels = (manifest.get("entity_labels") or manifest.get("labels")) if manifest else None
     return [str(x) for x in labels] if isinstance(labels, list) else None
 
 

@@ -13,7 +13,7 @@ from annotate.convert import export_to_gold
 from annotate.goldset import read_gold_set, write_gold_set
 from annotate.schema import load_schema
 from eval.errors import FormatError, UsageError, ValidationError
-from eval.io import sha256_file
+from eval.io import current_umask, sha256_file
 from eval.model import Argument, Document, Entity, Event, Span
 
 SCHEMA = load_schema()
@@ -98,13 +98,31 @@ def test_unserialisable_manifest_field_is_a_usage_error_and_writes_nothing(tmp_p
 
 def test_existing_gold_set_is_replaced_only_when_asked(tmp_path: Path) -> None:
     folder = write_gold_set(tmp_path / "g", DOCS[:1])
-    with pytest.raises(UsageError, match="already holds files"):
+    with pytest.raises(UsageError, match="already holds a gold set"):
         write_gold_set(folder, DOCS)
     write_gold_set(folder, DOCS, overwrite=True)
     assert read_gold_set(folder).manifest["document_count"] == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["g"]
     (tmp_path / "empty").mkdir()
     assert read_gold_set(write_gold_set(tmp_path / "empty", DOCS)).manifest["document_count"] == 2
+
+
+def test_gold_set_written_beside_other_files_keeps_them(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    (folder / "articles").mkdir(parents=True)
+    (folder / "articles" / "a.txt").write_text("an article", encoding="utf-8")
+    (folder / "README.md").write_text("notes", encoding="utf-8")
+    write_gold_set(folder, DOCS)
+    assert sorted(p.name for p in folder.iterdir()) == ["README.md", "articles", "documents.jsonl", "manifest.json"]
+    assert (folder / "articles" / "a.txt").read_text(encoding="utf-8") == "an article"
+    assert read_gold_set(folder).manifest["document_count"] == 2
+    mode = (folder / "documents.jsonl").stat().st_mode & 0o777
+    assert mode == 0o666 & ~current_umask(), oct(mode)  # not mkstemp's 0600
+    with pytest.raises(UsageError, match="already holds a gold set"):
+        write_gold_set(folder, DOCS)
+    write_gold_set(folder, DOCS[:1], overwrite=True)
+    assert read_gold_set(folder).manifest["document_count"] == 1
+    assert (folder / "README.md").exists()
 
 
 def test_reserved_fields_and_bad_documents_are_refused(tmp_path: Path) -> None:
