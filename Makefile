@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint typecheck bench clean
+.PHONY: demo test lint typecheck bench clean gate baseline
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,20 @@ bench: $(VENV)/.stamp-all
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache reports bench/out
+
+# The project's own model-quality gate: the reference extractor against the news demo gold set.
+REF_EXTRACTOR := python examples/reference_extractor/__main__.py
+GATE_ARGS := --fail-under "entities.strict.f1=0.90,events.trigger_classification.f1=0.80,events.argument_classification.f1=0.70" \
+             --max-drop 0.02
+
+gate: $(VENV)/.stamp-base
+	@mkdir -p reports
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/evaluate gold/news-demo --extractor "$(REF_EXTRACTOR)" \
+	  --baseline examples/reference_extractor/baseline.json $(GATE_ARGS) \
+	  --format markdown --out reports/gate.md --junit reports/gate-junit.xml --html reports/gate.html
+	@echo "gate passed; reports in reports/gate.md, reports/gate-junit.xml, reports/gate.html"
+
+# Rewrite the committed baseline (after an intended change of the extractor or the gold set).
+baseline: $(VENV)/.stamp-base
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/evaluate gold/news-demo --extractor "$(REF_EXTRACTOR)" \
+	  --format json --out examples/reference_extractor/baseline.json

@@ -151,12 +151,6 @@ def evaluate_cli(
             from .render.json import report_to_dict
 
             append_history(history, report_to_dict(report), model=model)
-        if report.run is not None:
-            typer.echo(
-                f"extractor: {report.run.documents} documents in {report.run.seconds:.2f} s "
-                f"({report.run.docs_per_second:.1f} documents/s)",
-                err=True,
-            )
     except GoldbenchError as exc:
         fail(exc.lines())
     if report.gate is not None and not report.gate.passed:

@@ -122,8 +122,12 @@ def evaluate_extractor(
 ) -> Outcome:
     """Run ``extractor`` (a command, or ``package.module:function``) on the gold texts and score it."""
     import dataclasses
+    import hashlib
+
+    import orjson
 
     from .extractor import run_command, run_function
+    from .io import document_to_json
     from .report import RunInfo
 
     gold = load_gold(gold_path)
@@ -134,7 +138,10 @@ def evaluate_extractor(
         if is_function
         else run_command(extractor, inputs, timeout=timeout, progress=progress)
     )
-    pred = Table.from_documents(run.documents, path=f"<extractor: {extractor}>", format="jsonl", sha256="")
+    digest = hashlib.sha256(b"".join(orjson.dumps(document_to_json(d)) + b"\n" for d in run.documents))
+    pred = Table.from_documents(
+        run.documents, path=f"<extractor: {extractor}>", format="jsonl", sha256=digest.hexdigest()
+    )
     outcome = score_tables(gold, pred, options=options, label_set=gold_label_set(gold_path))
     info = RunInfo(extractor, len(inputs), run.seconds)
     return dataclasses.replace(outcome, report=dataclasses.replace(outcome.report, run=info))
