@@ -30,6 +30,11 @@ START_TIMEOUT = float(os.environ.get("GOLDBENCH_LS_START_TIMEOUT", "600"))
 CLEAN_ENV: dict[str, str | None] = {"LABEL_STUDIO_API_KEY": None, "LABEL_STUDIO_URL": None}
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # label-studio-sdk 2.1.2 refreshes personal access tokens with pydantic's deprecated parse_obj
+    config.addinivalue_line("filterwarnings", "ignore:The `parse_obj` method is deprecated:DeprecationWarning")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
