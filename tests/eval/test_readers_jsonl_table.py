@@ -68,7 +68,9 @@ def test_readers_jsonl_table_blocks_equal_record_parser(
 
 
 @pytest.mark.parametrize("block", [32, 1 << 20])
-def test_readers_jsonl_table_bad_line_named_exactly(tmp_path: Path, block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_readers_jsonl_table_bad_line_named_exactly(
+    tmp_path: Path, block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(jsonl, "BLOCK", block)
     good = [record(i, "plain") for i in range(40)]
     bad = json.dumps({"id": "x", "text": TEXT, "entities": [{"start": True, "end": 5, "label": "PERSON"}]})
