@@ -1,5 +1,5 @@
 # goldbench — two commands on a fresh machine with Python 3.11:
-#   make demo   create .venv, install, run the demo, print the score table
+#   make demo   create .venv, install, run the full demo (local Label Studio), print the score table
 #   make test   create .venv, install with the dev and server extras, run the whole test suite
 PYTHON ?= python3
 VENV   ?= .venv
@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint typecheck bench clean gate baseline
+.PHONY: demo demo-stop test lint typecheck bench clean gate baseline
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,13 @@ $(VENV)/.stamp-all: pyproject.toml | $(PY)
 	$(PIP) install -e '.[dev,server]'
 	@touch $@ $(VENV)/.stamp-base
 
+# The full demo: a local Label Studio, push with pre-annotations, annotations stored through the
+# API, pull, evaluate, reports. The server keeps running for you to look at; `make demo-stop`.
 demo: $(VENV)/.stamp-all
-	$(VENV)/bin/evaluate examples/quickstart/gold.jsonl examples/quickstart/pred.jsonl
+	$(PY) examples/demo.py
+
+demo-stop: $(VENV)/.stamp-base
+	$(VENV)/bin/annotate server stop
 
 test: $(VENV)/.stamp-all
 	$(PY) -m pytest $(PYTEST_ARGS)
