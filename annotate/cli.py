@@ -111,7 +111,11 @@ def server_start(
     out.print(f"Label Studio {state} at [bold]{info.url}[/bold] (pid {info.pid}, data in {info.data_dir})")
     out.print(f"Log in as [bold]{info.username}[/bold] with password [bold]{password}[/bold] "
               f"(kept in {info.password_file}, mode 0600)")
-    out.print(f"API key: in {info.key_file} (mode 0600); annotate push/pull read it from there")
+    if info.key_file.exists():
+        out.print(f"API key: in {info.key_file} (mode 0600); annotate push/pull read it from there")
+    else:
+        out.print(f"[yellow]API key: {info.key_file} is missing[/yellow]; log in, create a Personal Access Token "
+                  f"(Account & Settings), and save it there with mode 0600 (or set LABEL_STUDIO_API_KEY)")
     out.print(f"Stop it with: annotate server stop --data-dir {data_dir}")
 
 
