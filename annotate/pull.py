@@ -18,7 +18,6 @@ import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,7 @@ from eval.errors import FormatError, UsageError
 
 from .client import Client, Progress
 from .convert import AnnotationPolicy, PullCounts, PullResult, export_to_gold
-from .goldset import _swap_into_place, write_gold_set
+from .goldset import _now, _swap_into_place, write_gold_set
 from .push import resolve_project
 from .schema import Schema
 from .settings import safe_url
@@ -45,10 +44,6 @@ class PullSummary:
     counts: PullCounts
     repairs: int
     dropped: int
-
-
-def _now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def pull(
