@@ -25,7 +25,7 @@ from typing import Any, NamedTuple, TypeVar
 import httpx
 import orjson
 
-from .errors import ServerError
+from .errors import ServerError, TransientError
 from .settings import KEY_ENV, Secret, Settings
 
 T = TypeVar("T")
@@ -36,10 +36,6 @@ Progress = Callable[[str, int, "int | None"], None]
 PAGE_SIZE = 1000
 EXPORT_POLL_SECONDS = 0.5
 EXPORT_TIMEOUT_SECONDS = 3600.0
-
-
-class TransientError(ServerError):
-    """A request failed in a way that may pass on retry; a write's outcome is unknown."""
 
 
 class Retry(NamedTuple):

@@ -8,6 +8,7 @@
     ├── UsageError                    options that do not fit together
     └── AnnotateError                 the Label Studio side of the round trip
         ├── ServerError               cannot reach the server, login or token refused, unexpected reply
+        │   └── TransientError        timeout, dropped connection or 5xx: may pass on retry
         └── ConfigMismatch            the project's labeling config is not configs/labeling.xml
 
 ``RegionError`` carries one ``RegionIssue`` per bad region or relation; each prints as
@@ -90,6 +91,11 @@ class AnnotateError(GoldbenchError):
 
 class ServerError(AnnotateError):
     """Label Studio cannot be reached, refuses the credentials, or answers unexpectedly."""
+
+
+class TransientError(ServerError):
+    """A request failed in a way that may pass on retry (timeout, dropped connection, 5xx);
+    the outcome of a write is unknown, so callers re-read before they retry."""
 
 
 class ConfigMismatch(AnnotateError):

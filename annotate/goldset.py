@@ -47,7 +47,7 @@ class GoldSet(NamedTuple):
     manifest: Mapping[str, Any]
 
 
-def _now() -> str:
+def utc_now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
@@ -77,7 +77,7 @@ def _manifest(
         types = sorted({ev.type for d in documents for ev in d.events})
     manifest: dict[str, Any] = {
         "format": FORMAT_VERSION,
-        "created": _now(),
+        "created": utc_now(),
         "source": "",
         "documents_file": GOLD_DOCUMENTS,
         "documents_sha256": sha256,
@@ -174,7 +174,6 @@ def swap_into_place(staging: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-_swap_into_place = swap_into_place  # the name annotate.pull imports
 
 
 def read_gold_set(folder: str | Path, *, verify: bool = True) -> GoldSet:

@@ -27,7 +27,7 @@ from eval.errors import FormatError, UsageError
 
 from .client import Client, Progress
 from .convert import AnnotationPolicy, PullCounts, PullResult, export_to_gold
-from .goldset import _now, _swap_into_place, write_gold_set
+from .goldset import swap_into_place, utc_now, write_gold_set
 from .push import resolve_project
 from .schema import Schema
 from .settings import safe_url
@@ -71,7 +71,7 @@ def pull(
             "project_id": found.id,
             "project_title": found.title,
         },
-        "pulled_at": _now(),
+        "pulled_at": utc_now(),
         "export_sha256": export.sha256,
     }
     source = f"project {found.id}"
@@ -101,7 +101,7 @@ def pull_from_export(
     provenance = {
         "source": f"label-studio export {p.name}",
         "label_studio": {"export_file": str(p)},
-        "pulled_at": _now(),
+        "pulled_at": utc_now(),
         "export_sha256": hashlib.sha256(raw).hexdigest(),
     }
     return write_pull(tasks, out=out, schema=schema, policy=policy, lenient=lenient,
@@ -158,7 +158,7 @@ def _write_per_annotator(
             own = dict(fields, annotator=annotator)
             write_gold_set(staging / name, docs, manifest_fields=own, schema=schema)
             names.append(name)
-        _swap_into_place(staging, target)
+        swap_into_place(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -28,9 +28,9 @@ from eval.io import GOLD_DOCUMENTS
 from eval.model import Document
 from eval.readers.jsonl import read_jsonl
 
-from .client import Client, PredictionIn, Progress, Project, TaskRef, TransientError, text_sha256
+from .client import Client, PredictionIn, Progress, Project, TaskRef, text_sha256
 from .convert import document_problems, document_to_results, document_to_task
-from .errors import ConfigMismatch, ServerError
+from .errors import ConfigMismatch, ServerError, TransientError
 from .schema import Schema, config_difference, labeling_config
 
 T = TypeVar("T")

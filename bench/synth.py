@@ -19,11 +19,40 @@ import orjson
 
 LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "DATE", "MONEY", "PERCENT", "QUANTITY")
 GAP = 3
-WORDS = (
-    "minister talks signed agreement energy gas plant visit trade summit court warrant security cooperation "
-    "president delegation capital region pipeline investment billion percent year week officials said "
-    "announced discussed partners border bank project"
-).split()
+WORDS = [
+    "minister",
+    "talks",
+    "signed",
+    "agreement",
+    "energy",
+    "gas",
+    "plant",
+    "visit",
+    "trade",
+    "summit",
+    "court",
+    "warrant",
+    "security",
+    "cooperation",
+    "president",
+    "delegation",
+    "capital",
+    "region",
+    "pipeline",
+    "investment",
+    "billion",
+    "percent",
+    "year",
+    "week",
+    "officials",
+    "said",
+    "announced",
+    "discussed",
+    "partners",
+    "border",
+    "bank",
+    "project",
+]
 
 
 def _document(rng: random.Random, n_entities: int, noise: dict[str, float]) -> tuple[dict, dict]:

@@ -159,7 +159,7 @@ def _counts(
 ) -> list[Counts]:
     """Counts per label code (``size`` labels), or one micro total when ``size`` is 1."""
 
-    def tally(labels: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    def tally(labels: npt.NDArray[Any]) -> npt.NDArray[Any]:
         groups = labels if size > 1 else np.zeros_like(labels)
         return np.bincount(groups, minlength=size)[:size]
 

@@ -159,7 +159,14 @@ def score_entities(
         a = pairing("micro", scheme, cand)
         assignments[scheme] = a
         per_doc = _outcomes(scheme, a, gold, pred, "doc", n_docs)
-        micro[scheme] = Counts(*(int(v.sum()) for v in per_doc.values()), scheme.half_credit)
+        micro[scheme] = Counts(
+            int(per_doc["correct"].sum()),
+            int(per_doc["incorrect"].sum()),
+            int(per_doc["partial"].sum()),
+            int(per_doc["missed"].sum()),
+            int(per_doc["spurious"].sum()),
+            scheme.half_credit,
+        )
         stats[f"entities.{scheme.value}"] = _doc_stats(per_doc, scheme)
         if by_doc is not None:
             for i, d in enumerate(gold_table.ids):

@@ -14,8 +14,8 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from annotate.client import Client, Retry, TransientError
-from annotate.errors import ServerError
+from annotate.client import Client, Retry
+from annotate.errors import ServerError, TransientError
 from annotate.settings import Secret, Settings
 
 KEY = "legacy-0123456789abcdef0123456789"  # not a JWT: sent as is, no token refresh
