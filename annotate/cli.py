@@ -1,4 +1,4 @@
-"""The ``annotate`` command: ``server start|stop|status``, ``push``, ``pull``.
+"""The ``annotate`` command: ``server start|stop|status``, ``config``, ``push``, ``pull``, ``agreement``.
 
 Each command parses options, calls one function of ``server``/``push``/``pull``, prints, and
 picks the exit code: 0 done, 2 anything the user can fix (one red line each, no traceback).
@@ -33,9 +33,7 @@ class AnnotationsOption(StrEnum):
     all = "all"
 
 
-DataDir = Annotated[
-    Path, typer.Option("--data-dir", help="Local server data dir (also where the API key file is).")
-]
+DataDir = Annotated[Path, typer.Option("--data-dir", help="Local server data dir (also where the API key file is).")]
 Url = Annotated[str | None, typer.Option("--url", help="Label Studio URL (default: $LABEL_STUDIO_URL or local).")]
 KeyFile = Annotated[
     Path | None, typer.Option("--key-file", help="0600 file holding the API key (default: DATA_DIR/api_key).")
@@ -77,8 +75,13 @@ def _progress_bar() -> Iterator[Progress]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     bars = Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=_console(stderr=True), transient=False,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=_console(stderr=True),
+        transient=False,
     )
     ids: dict[str, object] = {}
 
@@ -109,13 +112,17 @@ def server_start(
         password = info.password_file.read_text(encoding="utf-8").strip() if info.password_file.exists() else "?"
     state = "is running" if info.started else "was already running"
     out.print(f"Label Studio {state} at [bold]{info.url}[/bold] (pid {info.pid}, data in {info.data_dir})")
-    out.print(f"Log in as [bold]{info.username}[/bold] with password [bold]{password}[/bold] "
-              f"(kept in {info.password_file}, mode 0600)")
+    out.print(
+        f"Log in as [bold]{info.username}[/bold] with password [bold]{password}[/bold] "
+        f"(kept in {info.password_file}, mode 0600)"
+    )
     if info.key_file.exists():
         out.print(f"API key: in {info.key_file} (mode 0600); annotate push/pull read it from there")
     else:
-        out.print(f"[yellow]API key: {info.key_file} is missing[/yellow]; log in, create a Personal Access Token "
-                  f"(Account & Settings), and save it there with mode 0600 (or set LABEL_STUDIO_API_KEY)")
+        out.print(
+            f"[yellow]API key: {info.key_file} is missing[/yellow]; log in, create a Personal Access Token "
+            f"(Account & Settings), and save it there with mode 0600 (or set LABEL_STUDIO_API_KEY)"
+        )
     out.print(f"Stop it with: annotate server stop --data-dir {data_dir}")
 
 
@@ -182,9 +189,18 @@ def push_cli(
         preds = read_jsonl(predictions) if predictions else []
         with _client(url, data_dir, key_file) as client, _progress_bar() as note:
             summary = push(
-                client, docs, project=project, schema=schema, predictions=preds, model_version=model_version,
-                as_annotations=as_annotations, ground_truth=ground_truth, update_config=update_config,
-                dry_run=dry_run, batch_size=batch_size, progress=note,
+                client,
+                docs,
+                project=project,
+                schema=schema,
+                predictions=preds,
+                model_version=model_version,
+                as_annotations=as_annotations,
+                ground_truth=ground_truth,
+                update_config=update_config,
+                dry_run=dry_run,
+                batch_size=batch_size,
+                progress=note,
             )
     _print_push(out, summary, model_version)
 
@@ -200,17 +216,22 @@ def _print_push(out, s, model_version: str | None) -> None:  # type: ignore[no-u
         out.print(f"{where}")
     out.print(f"tasks: {s.created} {would}created, {s.skipped} already there ({s.documents} documents)")
     if s.predictions_created or s.predictions_skipped:
-        out.print(f"predictions ({model_version}): {s.predictions_created} {would}created, "
-                  f"{s.predictions_skipped} already there")
+        out.print(
+            f"predictions ({model_version}): {s.predictions_created} {would}created, "
+            f"{s.predictions_skipped} already there"
+        )
     if s.annotations_created or s.annotations_skipped:
-        out.print(f"annotations: {s.annotations_created} {would}created, "
-                  f"{s.annotations_skipped} tasks already annotated")
+        out.print(
+            f"annotations: {s.annotations_created} {would}created, {s.annotations_skipped} tasks already annotated"
+        )
     if s.retries:
         out.print(f"{s.retries} failed request(s) were retried after checking what had arrived")
     if s.duplicate_doc_ids:
         shown = ", ".join(repr(d) for d in s.duplicate_doc_ids[:5])
-        out.print(f"[yellow]warning:[/yellow] {len(s.duplicate_doc_ids)} document id(s) have more than one task "
-                  f"({shown}); delete the extra tasks in Label Studio")
+        out.print(
+            f"[yellow]warning:[/yellow] {len(s.duplicate_doc_ids)} document id(s) have more than one task "
+            f"({shown}); delete the extra tasks in Label Studio"
+        )
     if s.dry_run:
         out.print("dry run: nothing was changed")
 
@@ -255,19 +276,92 @@ def pull_cli(
             assert project is not None
             with _client(url, data_dir, key_file) as client, _progress_bar() as note:
                 summary = pull(
-                    client, project=project, out=out_dir, schema=schema, policy=policy, lenient=lenient,
-                    overwrite=force, progress=note,
+                    client,
+                    project=project,
+                    out=out_dir,
+                    schema=schema,
+                    policy=policy,
+                    lenient=lenient,
+                    overwrite=force,
+                    progress=note,
                 )
     c = summary.counts
     for folder in summary.folders:
         out.print(f"wrote {folder}")
-    out.print(f"{summary.documents} documents from {c.tasks} tasks ({c.unannotated} without annotation, "
-              f"{c.cancelled} skipped annotations); {c.entities} entities, {c.events} events")
+    out.print(
+        f"{summary.documents} documents from {c.tasks} tasks ({c.unannotated} without annotation, "
+        f"{c.cancelled} skipped annotations); {c.entities} entities, {c.events} events"
+    )
     if summary.repairs:
         out.print(f"{summary.repairs} region(s) had UTF-16 offsets and were repaired (listed in the manifest)")
     if summary.dropped:
-        out.print(f"[yellow]warning:[/yellow] {summary.dropped} bad region(s)/relation(s) dropped (--lenient); "
-                  "they are listed in the manifest")
+        out.print(
+            f"[yellow]warning:[/yellow] {summary.dropped} bad region(s)/relation(s) dropped (--lenient); "
+            "they are listed in the manifest"
+        )
+
+
+# --- config and agreement ----------------------------------------------------------------------
+
+
+@app.command("config", help="Print the Label Studio labeling config generated from the schema.")
+def config_cli(
+    schema_path: SchemaPath = None,
+    check: Annotated[
+        Path | None, typer.Option("--check", help="Exit 1 when this file differs from the generated config.")
+    ] = None,
+) -> None:
+    from .schema import config_difference, labeling_config, load_schema
+
+    with _user_errors():
+        xml = labeling_config(load_schema(schema_path) if schema_path else load_schema())
+        if check is None:
+            typer.echo(xml, nl=not xml.endswith("\n"))
+            return
+        try:
+            current = check.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise typer.BadParameter(f"{check}: {exc.strerror}") from None
+    difference = config_difference(current, xml)
+    if difference:
+        fail(
+            [f"{check}: differs from the schema ({difference}); regenerate it with `annotate config > {check}`"], code=1
+        )
+    _console().print(f"{check} matches the schema")
+
+
+class AgreementFormat(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command("agreement", help="Inter-annotator agreement: span F1 per pair and label, triggers, token kappa.")
+def agreement_cli(
+    sources: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="GOLD...",
+            help="A folder written by `pull --annotations all` (one sub-folder per annotator), "
+            "or two or more gold sets (files or folders); each is one annotator, named by its stem.",
+        ),
+    ],
+    fmt: Annotated[AgreementFormat, typer.Option("--format", "-f", help="Output format.")] = AgreementFormat.table,
+) -> None:
+    import json
+
+    from eval.agreement import agreement, agreement_json, agreement_markdown, agreement_table
+
+    from .goldset import annotator_sets
+
+    with _user_errors():
+        result = agreement(annotator_sets(sources))
+    if fmt is AgreementFormat.json:
+        typer.echo(json.dumps(agreement_json(result), indent=2))
+    elif fmt is AgreementFormat.markdown:
+        typer.echo(agreement_markdown(result))
+    else:
+        _console().print(agreement_table(result))
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -202,3 +202,24 @@ def read_gold_set(folder: str | Path, *, verify: bool = True) -> GoldSet:
             )
             raise ValidationError([Problem(str(documents), message)])
     return GoldSet(p, tuple(read_jsonl(documents)), manifest)
+
+
+def annotator_sets(sources: Sequence[str | Path]) -> dict[str, list[Document]]:
+    """Annotator name -> documents, for agreement.
+
+    One folder holding per-annotator gold sets (what ``pull --annotations all`` writes) gives one
+    entry per sub-folder; otherwise every source (a JSONL file or a gold folder) is one annotator,
+    named by its file stem or folder name.
+    """
+    paths = [Path(s) for s in sources]
+    if len(paths) == 1 and paths[0].is_dir() and not (paths[0] / GOLD_DOCUMENTS).exists():
+        paths = sorted(p for p in paths[0].iterdir() if (p / GOLD_DOCUMENTS).is_file())
+        if not paths:
+            raise UsageError(f"{sources[0]}: no gold sets inside; pass the folder written by `pull --annotations all`")
+    out: dict[str, list[Document]] = {}
+    for p in paths:
+        name = p.name if p.is_dir() else p.stem
+        if name in out:
+            raise UsageError(f"{p}: two sources are both named {name!r}; rename one")
+        out[name] = read_jsonl(p / GOLD_DOCUMENTS if p.is_dir() else p)
+    return out
