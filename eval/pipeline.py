@@ -105,54 +105,9 @@ def _events_of(t: Table) -> list[Document] | None:
 
 def evaluate(gold_path: str | Path, pred_path: str | Path, *, options: Options = Options()) -> Outcome:
     """Score the predictions at ``pred_path`` against the gold set at ``gold_path``."""
-    if _read_concurrently(gold_path, pred_path, options):
-        gold, pred = _load_both(gold_path, pred_path)
-    else:
-        gold = load_gold(gold_path)
-        pred = load_table(pred_path, fmt=options.pred_format, reference=gold)
+    gold = load_gold(gold_path)
+    pred = load_table(pred_path, fmt=options.pred_format, reference=gold)
     return score_tables(gold, pred, options=options, label_set=gold_label_set(gold_path))
-
-
-# Two large canonical JSONL files are read at the same time, the predictions in a forked
-# worker, the gold set here: reading is most of the time, and the files are independent.
-CONCURRENT_MIN_BYTES = 32 << 20
-
-
-def _read_concurrently(gold_path: str | Path, pred_path: str | Path, options: Options) -> bool:
-    import multiprocessing
-    import os
-
-    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return False
-    if options.pred_format not in (None, "jsonl"):
-        return False
-    paths = [Path(gold_path), Path(pred_path)]
-    paths = [p / "documents.jsonl" if p.is_dir() else p for p in paths]
-    if not all(p.is_file() and p.suffix.lower() in (".jsonl", ".ndjson") for p in paths):
-        return False
-    return sum(p.stat().st_size for p in paths) >= CONCURRENT_MIN_BYTES
-
-
-def _load_both(gold_path: str | Path, pred_path: str | Path) -> tuple[Table, Table]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-        pending = pool.submit(load_table, pred_path)
-        gold = load_gold(gold_path)
-        pred = pending.result()
-    share_texts(pred, gold)
-    return gold, pred
-
-
-def share_texts(pred: Table, gold: Table) -> None:
-    """Let predicted documents whose text equals the gold's hold the gold's string (memory)."""
-    gold_text = dict(zip(gold.ids, gold.texts, strict=True))
-    texts = pred.texts
-    for i, doc_id in enumerate(pred.ids):
-        same = gold_text.get(doc_id)
-        if same is not None and same == texts[i]:
-            texts[i] = same
 
 
 def load_gold(gold_path: str | Path) -> Table:
