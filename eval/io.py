@@ -28,6 +28,17 @@ def sha256_file(path: str | Path) -> str:
     return h.hexdigest()
 
 
+def sha256_path(path: str | Path) -> str:
+    """sha256 of a file, or of a folder's files (relative names and contents, in name order)."""
+    p = Path(path)
+    if p.is_file():
+        return sha256_file(p)
+    h = hashlib.sha256()
+    for f in sorted(x for x in p.rglob("*") if x.is_file()):
+        h.update(str(f.relative_to(p)).encode() + b"\0" + sha256_file(f).encode())
+    return h.hexdigest()
+
+
 @contextmanager
 def atomic_write(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
     """Write to a temporary file beside ``path`` and rename it into place only on success."""

@@ -14,9 +14,9 @@ from typing import Any
 from .counts import Scheme
 from .entities import DocStats, score_entities
 from .errors import FormatError, Problem, ValidationError
-from .io import read_manifest, resolve_documents_path, sha256_file
+from .io import read_manifest, sha256_path
 from .model import Document
-from .readers import detect, formats
+from .readers import resolve
 from .readers.jsonl import read_table
 from .report import EventScores, Level, Report, Source
 from .table import Table
@@ -49,40 +49,20 @@ class Outcome:
 
 def load_table(path: str | Path, *, fmt: str | None = None, reference: Table | None = None) -> Table:
     """Any supported file as a table; canonical JSONL takes the fast column-wise path."""
-    p = Path(path)
-    if p.is_dir() and (p / "documents.jsonl").is_file():
-        p = resolve_documents_path(p)
-    if not p.exists():
-        raise FormatError(f"{p}: no such file or folder; check the path")
-    specs = formats()
-    if fmt is not None and fmt not in specs:
-        raise FormatError(f"unknown format {fmt!r}; use one of: {', '.join(specs)}")
-    spec = specs[fmt] if fmt is not None else detect(p)
+    p, spec = resolve(path, fmt)
     if spec.name == "jsonl":  # hashes the file in the same pass
         texts = dict(zip(reference.ids, reference.texts, strict=True)) if reference is not None else None
         return read_table(p, reference=texts)
-    digest = sha256_file(p) if p.is_file() else ""
     refs = _reference(reference) if reference is not None else None
     if spec.needs_reference and refs is None:
         raise FormatError(f"{p}: the {spec.name} format needs the gold documents to align tokens")
     docs = spec.read(p, refs)
-    return Table.from_documents(docs, path=str(p), format=spec.name, sha256=digest or _tree_digest(p))
+    return Table.from_documents(docs, path=str(p), format=spec.name, sha256=sha256_path(p))
 
 
 def _reference(t: Table) -> dict[str, Document]:
-    return {
-        doc_id: Document(doc_id, text, path=t.path, line=line)
-        for doc_id, text, line in zip(t.ids, t.texts, t.lines, strict=False)
-    }
-
-
-def _tree_digest(p: Path) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    for f in sorted(x for x in p.rglob("*") if x.is_file()):
-        h.update(str(f.relative_to(p)).encode() + b"\0" + sha256_file(f).encode())
-    return h.hexdigest()
+    rows = zip(t.ids, t.texts, t.lines, strict=True)
+    return {doc_id: Document(doc_id, text, path=t.path, line=line) for doc_id, text, line in rows}
 
 
 def gold_label_set(path: str | Path) -> list[str] | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import FormatError
-from ..io import resolve_documents_path, sha256_file
+from ..io import resolve_documents_path, sha256_path
 from ..model import Corpus, Document
 
 Reference = Mapping[str, Document]
@@ -75,30 +75,23 @@ def detect(path: Path) -> ReaderSpec:
     raise FormatError(f"{path}: cannot tell its format; pass --pred-format (one of: {names})")
 
 
-def read_corpus(path: str | Path, *, fmt: str | None = None, reference: Reference | None = None) -> Corpus:
-    """Read documents from ``path`` in format ``fmt`` (detected when None)."""
+def resolve(path: str | Path, fmt: str | None = None) -> tuple[Path, ReaderSpec]:
+    """The file to read (a gold folder means its documents.jsonl) and the reader for it."""
     p = Path(path)
     if p.is_dir() and (p / "documents.jsonl").is_file():
         p = resolve_documents_path(p)
     if not p.exists():
-        raise FormatError(f"{p}: no such file or folder")
+        raise FormatError(f"{p}: no such file or folder; check the path")
     specs = formats()
     if fmt is None:
-        spec = detect(p)
-    elif fmt in specs:
-        spec = specs[fmt]
-    else:
-        raise FormatError(f"unknown format {fmt!r}; use one of: {', '.join(specs)}")
+        return p, detect(p)
+    if fmt in specs:
+        return p, specs[fmt]
+    raise FormatError(f"unknown format {fmt!r}; use one of: {', '.join(specs)}")
+
+
+def read_corpus(path: str | Path, *, fmt: str | None = None, reference: Reference | None = None) -> Corpus:
+    """Read documents from ``path`` in format ``fmt`` (detected when None)."""
+    p, spec = resolve(path, fmt)
     docs = spec.read(p, reference)
-    digest = sha256_file(p) if p.is_file() else _sha256_tree(p)
-    return Corpus(str(p), digest, tuple(docs), spec.name)
-
-
-def _sha256_tree(folder: Path) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    for f in sorted(x for x in folder.rglob("*") if x.is_file()):
-        h.update(str(f.relative_to(folder)).encode() + b"\0")
-        h.update(sha256_file(f).encode())
-    return h.hexdigest()
+    return Corpus(str(p), sha256_path(p), tuple(docs), spec.name)

@@ -142,19 +142,22 @@ def parse_record(obj: Any, path: str, line: int) -> Document:
         raise FormatError(f"{path}:{line}:{doc} {exc}; fix the record (see docs/formats.md)") from None
 
 
+def parse_line(raw: bytes, path: str, line: int) -> Document:
+    """One JSONL line -> Document, every problem a FormatError naming ``path:line``."""
+    try:
+        obj = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise FormatError(f"{path}:{line}: not valid JSON ({exc}); write one JSON object per line") from None
+    return parse_record(obj, path, line)
+
+
 def read_jsonl(path: Path, reference: Reference | None = None) -> list[Document]:
     docs: list[Document] = []
     name = str(path)
     with open(path, "rb") as f:
         for line_no, raw in enumerate(f, 1):
-            if not raw.strip():
-                continue
-            try:
-                obj = orjson.loads(raw)
-            except orjson.JSONDecodeError as exc:
-                msg = f"{name}:{line_no}: not valid JSON ({exc}); write one JSON object per line"
-                raise FormatError(msg) from None
-            docs.append(parse_record(obj, name, line_no))
+            if raw.strip():
+                docs.append(parse_line(raw, name, line_no))
     return docs
 
 
@@ -226,11 +229,6 @@ def _read_lines(block: bytes, first_line: int, builder: TableBuilder, name: str)
         if plain is not None and not plain.events:
             builder.add_block([plain], line_no)
             continue
-        try:
-            obj = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            msg = f"{name}:{line_no}: not valid JSON ({exc}); write one JSON object per line"
-            raise FormatError(msg) from None
-        whole = parse_record(obj, name, line_no)
+        whole = parse_line(raw, name, line_no)
         spans = [(e.start, e.end, e.label) for e in whole.entities]
         builder.add(whole.id, whole.text, line_no, spans, [e.text for e in whole.entities], whole)
