@@ -8,6 +8,8 @@ Heavy imports (numpy, the pipeline, renderers) happen inside the command so that
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -132,7 +134,8 @@ def evaluate_cli(
         if (pred is None) == (extractor is None):
             raise UsageError("give either PRED (a predictions file) or --extractor, not both and not neither")
         if extractor is not None:
-            outcome = evaluate_extractor(gold, extractor, options=options, timeout=timeout)
+            with _progress("extracting") as progress:
+                outcome = evaluate_extractor(gold, extractor, options=options, timeout=timeout, progress=progress)
         else:
             assert pred is not None
             outcome = evaluate(gold, pred, options=options)
@@ -155,6 +158,22 @@ def evaluate_cli(
         fail(exc.lines())
     if report.gate is not None and not report.gate.passed:
         raise typer.Exit(EXIT_GATE)
+
+
+@contextmanager
+def _progress(what: str) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on stderr, advanced by ``progress(done, total)`` callbacks."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(what, total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
 
 
 def _emit(report: Any, fmt: Format, out: Path | None, *, junit: Path | None, html: Path | None) -> None:

@@ -6,7 +6,7 @@ Nothing here prints or exits; bad input raises ``ValidationError``/``FormatError
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,7 +98,12 @@ def load_gold(gold_path: str | Path) -> Table:
 
 
 def evaluate_extractor(
-    gold_path: str | Path, extractor: str, *, options: Options = Options(), timeout: float = 600.0, progress: Any = None
+    gold_path: str | Path,
+    extractor: str,
+    *,
+    options: Options = Options(),
+    timeout: float = 600.0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Outcome:
     """Run ``extractor`` (a command, or ``package.module:function``) on the gold texts and score it."""
     import dataclasses
@@ -108,7 +113,6 @@ def evaluate_extractor(
 
     from .extractor import run_command, run_function
     from .io import document_to_json
-    from .report import RunInfo
 
     gold = load_gold(gold_path)
     inputs = [Document(doc_id, text) for doc_id, text in zip(gold.ids, gold.texts, strict=True)]
@@ -123,8 +127,7 @@ def evaluate_extractor(
         run.documents, path=f"<extractor: {extractor}>", format="jsonl", sha256=digest.hexdigest()
     )
     outcome = score_tables(gold, pred, options=options, label_set=gold_label_set(gold_path))
-    info = RunInfo(extractor, len(inputs), run.seconds)
-    return dataclasses.replace(outcome, report=dataclasses.replace(outcome.report, run=info))
+    return dataclasses.replace(outcome, report=dataclasses.replace(outcome.report, run=run.info()))
 
 
 def score_tables(
