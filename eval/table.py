@@ -201,37 +201,20 @@ class TableBuilder:
         texts: Sequence[str | None],
         whole: Document | None = None,
     ) -> None:
-        """Add a document given its spans as (start, end, label) tuples."""
-        if spans:
-            s, e, lab = zip(*spans, strict=True)
-        else:
-            s = e = lab = ()
-        self.add_columns(doc_id, text, line, s, e, lab, texts, whole)
-
-    def add_columns(
-        self,
-        doc_id: str,
-        text: str,
-        line: int,
-        starts: Sequence[int],
-        ends: Sequence[int],
-        labels: Sequence[str],
-        texts: Sequence[str | None],
-        whole: Document | None = None,
-    ) -> None:
-        """Add a document given its spans as three parallel sequences (the fast path)."""
+        """Add one document given its spans as (start, end, label) tuples (the exact path)."""
         if whole is not None:
             self.documents[len(self.ids)] = whole
         self.ids.append(doc_id)
         self.texts.append(self._shared(doc_id, text))
         self.lines.append(line)
-        n = len(starts)
+        n = len(spans)
         self.counts.append(n)
         if n:
+            starts, ends, labels = zip(*spans, strict=True)
             self._starts.extend(starts)
             self._ends.extend(ends)
             self._labels.extend(labels)
-            if texts.count(None) != n:
+            if list(texts).count(None) != n:
                 base = self._rows + len(self._starts) - n
                 self.entity_texts.update((base + k, t) for k, t in enumerate(texts) if t is not None)
             if len(self._starts) >= CHUNK:
