@@ -139,7 +139,7 @@ def evaluate_cli(
         else:
             assert pred is not None
             outcome = evaluate(gold, pred, options=options)
-        other = evaluate(gold, against, options=options) if against is not None else None
+        other = evaluate(gold, against, options=options, gold=outcome.gold) if against is not None else None
         tracking = TrackOptions(
             baseline=str(baseline) if baseline else None,
             fail_under=tuple(fail_under or ()),

@@ -132,9 +132,22 @@ class PRF:
     fp: int = 0
     fn: int = 0
 
+    # The same sufficient statistics as ``Counts``: what precision/recall/F1 are made of.
+    @property
+    def matched(self) -> int:
+        return self.tp
+
+    @property
+    def possible(self) -> int:
+        return self.tp + self.fn
+
+    @property
+    def actual(self) -> int:
+        return self.tp + self.fp
+
     @property
     def metrics(self) -> Metrics:
-        return Metrics.from_matched(self.tp, self.tp + self.fn, self.tp + self.fp)
+        return Metrics.from_matched(self.matched, self.possible, self.actual)
 
     def __add__(self, other: PRF) -> PRF:
         return PRF(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)

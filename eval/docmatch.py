@@ -36,13 +36,14 @@ from .events import (
     ItemsFn,
     TriggerItem,
     counts_by_document,
-    event_doc_stats,
     pair_documents,
+    score_events_with_stats,
     total,
 )
 from .model import Document, Entity
 from .normalize import normalize
 from .report import EntityScores, EventScores
+from .stats import stats_rows
 
 SCHEMES: tuple[Scheme, ...] = (Scheme.STRICT, Scheme.EXACT)
 DEFAULT_ALIASES = Path(__file__).resolve().parents[1] / "configs" / "aliases.yaml"
@@ -151,12 +152,7 @@ class OffsetFreeScores(NamedTuple):
 
     def doc_stats(self) -> dict[str, npt.NDArray[np.float64]]:
         """``"entities.<scheme>"`` -> (documents, 3) matched, possible, actual (eval/stats.py)."""
-        return {
-            f"entities.{s.value}": np.array(
-                [(c[s].matched, c[s].possible, c[s].actual) for c in self.documents.values()], dtype=np.float64
-            ).reshape(len(self.documents), 3)
-            for s in self.micro
-        }
+        return {f"entities.{s.value}": stats_rows([c[s] for c in self.documents.values()]) for s in self.micro}
 
 
 NameItem = tuple[str, str]  # (label, canonical normalised name)
@@ -323,4 +319,4 @@ def offset_free_events(
 ) -> tuple[EventScores, dict[str, npt.NDArray[np.float64]]]:
     """``evaluate --level document`` for events: scores and ``"events.<metric>"`` statistics."""
     table = resolve_aliases(aliases)
-    return score_events_offset_free(gold, pred, aliases=table), event_doc_stats(gold, pred, items=event_items(table))
+    return score_events_with_stats(gold, pred, items=event_items(table))

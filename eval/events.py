@@ -29,6 +29,7 @@ from .counts import PRF
 from .errors import Problem, ValidationError
 from .model import Argument, Document, Entity
 from .report import EVENT_METRICS, EventScores
+from .stats import stats_rows
 
 TRIGGER_METRICS: tuple[str, ...] = EVENT_METRICS[:2]
 ARGUMENT_METRICS: tuple[str, ...] = EVENT_METRICS[2:]
@@ -346,6 +347,14 @@ def score_events(gold: Sequence[Document], pred: Sequence[Document]) -> EventSco
     return total(counts_by_document(gold, pred, _offset_items).values())
 
 
+def score_events_with_stats(
+    gold: Sequence[Document], pred: Sequence[Document], *, items: ItemsFn | None = None
+) -> tuple[EventScores, dict[str, npt.NDArray[np.float64]]]:
+    """``score_events`` and ``event_doc_stats`` from one pass over the documents."""
+    per_doc = counts_by_document(gold, pred, items or _offset_items)
+    return total(per_doc.values()), _doc_stats(per_doc)
+
+
 def event_counts_by_document(
     gold: Sequence[Document], pred: Sequence[Document], *, items: ItemsFn | None = None
 ) -> dict[str, dict[str, PRF]]:
@@ -361,10 +370,8 @@ def event_doc_stats(
     gold: Sequence[Document], pred: Sequence[Document], *, items: ItemsFn | None = None
 ) -> dict[str, npt.NDArray[np.float64]]:
     """``"events.<metric>"`` -> (gold documents, 3) array of matched, possible, actual (eval/stats.py)."""
-    per_doc = counts_by_document(gold, pred, items or _offset_items)
-    return {f"events.{m}": _stats_rows([c.micro[m] for c in per_doc.values()]) for m in EVENT_METRICS}
+    return _doc_stats(counts_by_document(gold, pred, items or _offset_items))
 
 
-def _stats_rows(counts: Sequence[PRF]) -> npt.NDArray[np.float64]:
-    rows = [(c.tp, c.tp + c.fn, c.tp + c.fp) for c in counts]
-    return np.array(rows, dtype=np.float64).reshape(len(rows), 3)
+def _doc_stats(per_doc: Mapping[str, DocumentEventCounts]) -> dict[str, npt.NDArray[np.float64]]:
+    return {f"events.{m}": stats_rows([c.micro[m] for c in per_doc.values()]) for m in EVENT_METRICS}

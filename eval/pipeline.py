@@ -83,9 +83,14 @@ def _events_of(t: Table) -> list[Document] | None:
     return t.to_documents()
 
 
-def evaluate(gold_path: str | Path, pred_path: str | Path, *, options: Options = Options()) -> Outcome:
-    """Score the predictions at ``pred_path`` against the gold set at ``gold_path``."""
-    gold = load_gold(gold_path)
+def evaluate(
+    gold_path: str | Path, pred_path: str | Path, *, options: Options = Options(), gold: Table | None = None
+) -> Outcome:
+    """Score the predictions at ``pred_path`` against the gold set at ``gold_path``.
+
+    ``gold`` is that gold set already loaded and checked (a second extractor on the same gold).
+    """
+    gold = gold if gold is not None else load_gold(gold_path)
     pred = load_table(pred_path, fmt=options.pred_format, reference=gold)
     return score_tables(gold, pred, options=options, label_set=gold_label_set(gold_path))
 
@@ -175,7 +180,7 @@ def _score_events(gold: Table, pred: Table, options: Options) -> tuple[EventScor
     gold_docs, pred_docs = _events_of(gold), _events_of(pred)
     if gold_docs is None and pred_docs is None:
         return None
-    from .events import event_doc_stats, score_events, validate_events
+    from .events import score_events_with_stats, validate_events
 
     gold_docs = gold_docs if gold_docs is not None else gold.to_documents()
     pred_docs = pred_docs if pred_docs is not None else pred.to_documents()
@@ -185,7 +190,7 @@ def _score_events(gold: Table, pred: Table, options: Options) -> tuple[EventScor
         _raise_if([p for d in gold_docs + pred_docs for p in validate_events(d, require_offsets=False)])
         return offset_free_events(gold_docs, pred_docs, aliases=options.aliases)
     _raise_if([p for d in gold_docs + pred_docs for p in validate_events(d)])
-    return score_events(gold_docs, pred_docs), event_doc_stats(gold_docs, pred_docs)
+    return score_events_with_stats(gold_docs, pred_docs)
 
 
 def _offset_free(gold: Table, pred: Table, options: Options) -> tuple[Any, DocStats]:

@@ -13,7 +13,8 @@ references: ``docs/statistics.md``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Protocol
 
 import numpy as np
 
@@ -26,6 +27,23 @@ STATISTICS: tuple[str, ...] = ("precision", "recall", "f1")
 
 _CHUNK_ELEMENTS = 1 << 22  # document draws (or swaps) held in memory at once
 _TIE = 1e-12  # a resampled |delta| this close to the observed one counts as "as extreme"
+
+
+class Sufficient(Protocol):
+    """What ``Counts`` and ``PRF`` both provide: the numbers precision/recall/F1 are made of."""
+
+    @property
+    def matched(self) -> float: ...
+    @property
+    def possible(self) -> int: ...
+    @property
+    def actual(self) -> int: ...
+
+
+def stats_rows(counts: Sequence[Sufficient]) -> np.ndarray:
+    """One ``DocStats`` family from per-document counts: rows of (matched, possible, actual)."""
+    rows = [(c.matched, c.possible, c.actual) for c in counts]
+    return np.array(rows, dtype=np.float64).reshape(len(rows), 3)
 
 
 def bootstrap_intervals(

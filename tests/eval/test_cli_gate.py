@@ -88,3 +88,21 @@ def test_cli_gate_floor_junit_one_testcase_per_check(files: dict[str, Path]) -> 
     names = sorted(c.get("name") for c in suite.findall(".//testcase"))
     assert len(names) == 4  # two floors, two max-drop checks (every floor metric gets the budget)
     assert len(suite.findall(".//failure")) == 1
+
+
+def test_cli_against_paired_comparison(files: dict[str, Path]) -> None:
+    code, out, err = run(files["gold"], files["base"], "--against", files["base"], "--format", "json")
+    assert code == 0, err
+    same = {c["metric"]: c for c in json.loads(out)["comparison"]}["entities.strict.f1"]
+    assert same["delta"] == 0 and same["p_bootstrap"] == 1.0 and same["p_randomization"] == 1.0
+    many = files["tmp"] / "many.jsonl"
+    texts = [TEXT] * 30
+    gold = files["tmp"] / "gold30.jsonl"
+    gold.write_text("".join(json.dumps({"id": f"d{i}", "text": t, "entities": [span(j) for j in range(25)]}) + "\n"
+                            for i, t in enumerate(texts)), encoding="utf-8")  # fmt: skip
+    many.write_text("".join(json.dumps({"id": f"d{i}", "text": t, "entities": [span(j) for j in range(10)]}) + "\n"
+                            for i, t in enumerate(texts)), encoding="utf-8")  # fmt: skip
+    code, out, err = run(gold, many, "--against", gold, "--format", "json", "--seed", "3")
+    assert code == 0, err
+    better = {c["metric"]: c for c in json.loads(out)["comparison"]}["entities.strict.f1"]
+    assert better["delta"] > 0.3 and better["p_randomization"] < 0.05 and better["p_bootstrap"] < 0.05
