@@ -26,6 +26,7 @@ from eval.io import (
     atomic_write,
     current_umask,
     read_manifest,
+    resolve_documents_path,
     sha256_file,
     write_documents,
 )
@@ -221,5 +222,5 @@ def annotator_sets(sources: Sequence[str | Path]) -> dict[str, list[Document]]:
         name = p.name if p.is_dir() else p.stem
         if name in out:
             raise UsageError(f"{p}: two sources are both named {name!r}; rename one")
-        out[name] = read_jsonl(p / GOLD_DOCUMENTS if p.is_dir() else p)
+        out[name] = read_jsonl(resolve_documents_path(p))
     return out

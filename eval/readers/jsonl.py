@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import msgspec
 import orjson
@@ -151,10 +151,18 @@ def parse_line(raw: bytes, path: str, line: int) -> Document:
     return parse_record(obj, path, line)
 
 
+def _open(path: Path) -> BinaryIO:
+    """The file for reading; an unreadable path is a FormatError naming it (no traceback)."""
+    try:
+        return open(path, "rb")
+    except OSError as exc:
+        raise FormatError(f"{path}: cannot read it ({exc.strerror}); check the path") from None
+
+
 def read_jsonl(path: Path, reference: Reference | None = None) -> list[Document]:
     docs: list[Document] = []
     name = str(path)
-    with open(path, "rb") as f:
+    with _open(path) as f:
         for line_no, raw in enumerate(f, 1):
             if raw.strip():
                 docs.append(parse_line(raw, name, line_no))
@@ -204,7 +212,7 @@ def read_table(path: Path, *, sha256: str = "", reference: Mapping[str, str] | N
 def _blocks(path: Path, digest: Any) -> Iterator[bytes]:
     """The file in blocks that end at a line end (the last one may not), hashing as it goes."""
     rest = b""
-    with open(path, "rb") as f:
+    with _open(path) as f:
         while chunk := f.read(BLOCK):
             digest.update(chunk)
             cut = chunk.rfind(b"\n") + 1

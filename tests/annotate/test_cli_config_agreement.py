@@ -55,3 +55,18 @@ def test_cli_agreement_needs_two_annotators(tmp_path: Path) -> None:
     write_gold_set(tmp_path / "only", _docs("PERSON"))
     result = CliRunner().invoke(app, ["agreement", str(tmp_path / "only")])
     assert result.exit_code == 2 and "error:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_cli_missing_files_are_one_line_exit_2(tmp_path: Path) -> None:
+    """A path that does not exist is a user error (exit 2, one line), never a traceback."""
+    write_gold_set(tmp_path / "a", _docs("PERSON"))
+    runner = CliRunner()
+    missing = tmp_path / "missing.jsonl"
+    agreed = runner.invoke(app, ["agreement", str(tmp_path / "a"), str(missing)])
+    assert agreed.exit_code == 2 and "missing.jsonl: no such file" in agreed.stderr
+    article = tmp_path / "a1.txt"
+    article.write_text(TEXT, encoding="utf-8")
+    pushed = runner.invoke(app, ["push", str(article), "--project", "p", "--predictions", str(missing)])
+    assert pushed.exit_code == 2 and "missing.jsonl: cannot read it" in pushed.stderr
+    for result in (agreed, pushed):
+        assert "Traceback" not in result.output and len(result.stderr.strip().splitlines()) == 1
