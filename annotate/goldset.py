@@ -13,7 +13,8 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -134,18 +135,25 @@ def write_gold_set(
         with atomic_write(target / GOLD_MANIFEST) as f:
             f.write(_manifest_text(_manifest(docs, sha256, schema, fields)))
         return target
+    with staged_folder(target) as staging:
+        sha256 = write_documents(staging / GOLD_DOCUMENTS, docs)
+        (staging / GOLD_MANIFEST).write_text(_manifest_text(_manifest(docs, sha256, schema, fields)), encoding="utf-8")
+    return target
+
+
+@contextmanager
+def staged_folder(target: Path) -> Iterator[Path]:
+    """A temporary folder beside ``target`` to fill; on success it gets the usual mode and replaces
+    ``target`` (``swap_into_place``), on failure it is removed and ``target`` is left as it was."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
-        sha256 = write_documents(staging / GOLD_DOCUMENTS, docs)
-        text = _manifest_text(_manifest(docs, sha256, schema, fields))
-        (staging / GOLD_MANIFEST).write_text(text, encoding="utf-8")
-        staging.chmod(0o777 & ~current_umask())
+        yield staging
+        staging.chmod(0o777 & ~current_umask())  # mkdtemp makes 0700
         swap_into_place(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return target
 
 
 def _manifest_text(manifest: Mapping[str, Any]) -> str:
@@ -173,8 +181,6 @@ def swap_into_place(staging: Path, target: Path) -> None:
         os.replace(old, target)
         raise
     shutil.rmtree(old, ignore_errors=True)
-
-
 
 
 def read_gold_set(folder: str | Path, *, verify: bool = True) -> GoldSet:

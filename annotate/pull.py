@@ -14,8 +14,6 @@ With policy ``all`` each annotator gets a gold set of their own, ``OUT/annotator
 from __future__ import annotations
 
 import hashlib
-import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +25,7 @@ from eval.errors import FormatError, UsageError
 
 from .client import Client, Progress
 from .convert import AnnotationPolicy, PullCounts, PullResult, export_to_gold
-from .goldset import swap_into_place, utc_now, write_gold_set
+from .goldset import staged_folder, utc_now, write_gold_set
 from .push import resolve_project
 from .schema import Schema
 from .settings import safe_url
@@ -75,8 +73,16 @@ def pull(
         "export_sha256": export.sha256,
     }
     source = f"project {found.id}"
-    return write_pull(export.tasks, out=out, schema=schema, policy=policy, lenient=lenient,
-                      overwrite=overwrite, provenance=provenance, source=source)
+    return write_pull(
+        export.tasks,
+        out=out,
+        schema=schema,
+        policy=policy,
+        lenient=lenient,
+        overwrite=overwrite,
+        provenance=provenance,
+        source=source,
+    )
 
 
 def pull_from_export(
@@ -104,8 +110,16 @@ def pull_from_export(
         "pulled_at": utc_now(),
         "export_sha256": hashlib.sha256(raw).hexdigest(),
     }
-    return write_pull(tasks, out=out, schema=schema, policy=policy, lenient=lenient,
-                      overwrite=overwrite, provenance=provenance, source=str(p))
+    return write_pull(
+        tasks,
+        out=out,
+        schema=schema,
+        policy=policy,
+        lenient=lenient,
+        overwrite=overwrite,
+        provenance=provenance,
+        source=str(p),
+    )
 
 
 def write_pull(
@@ -128,11 +142,12 @@ def write_pull(
     result = export_to_gold(tasks, schema, policy=policy, lenient=lenient, source=source)
     fields = {**provenance, **result.manifest_fields()}
     if policy is AnnotationPolicy.ALL:
-        folders = _write_per_annotator(result, target, schema, fields, overwrite=overwrite)
+        folders = _write_per_annotator(result, target, schema, fields)
         documents = sum(len(docs) for docs in result.by_annotator.values())
     else:
-        folders = (write_gold_set(target, result.documents, manifest_fields=fields, schema=schema,
-                                  overwrite=overwrite),)
+        folders = (
+            write_gold_set(target, result.documents, manifest_fields=fields, schema=schema, overwrite=overwrite),
+        )
         documents = len(result.documents)
     return PullSummary(
         out=target,
@@ -146,20 +161,13 @@ def write_pull(
 
 
 def _write_per_annotator(
-    result: PullResult, target: Path, schema: Schema, fields: Mapping[str, Any], *, overwrite: bool
+    result: PullResult, target: Path, schema: Schema, fields: Mapping[str, Any]
 ) -> tuple[Path, ...]:
     """One gold set per annotator, written beside ``target`` and renamed into place together."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
-    try:
-        names = []
+    names = []
+    with staged_folder(target) as staging:
         for annotator, docs in sorted(result.by_annotator.items()):
             name = f"annotator-{annotator}"
-            own = dict(fields, annotator=annotator)
-            write_gold_set(staging / name, docs, manifest_fields=own, schema=schema)
+            write_gold_set(staging / name, docs, manifest_fields=dict(fields, annotator=annotator), schema=schema)
             names.append(name)
-        swap_into_place(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return tuple(target / n for n in names)

@@ -165,3 +165,16 @@ def test_what_is_not_a_gold_set_is_a_format_error(tmp_path: Path, setup: Any, me
     setup(tmp_path / "g")
     with pytest.raises(FormatError, match=message):
         read_gold_set(tmp_path / "g")
+
+
+def test_pull_all_annotators_folders_get_the_usual_mode(tmp_path: Path) -> None:
+    """Per-annotator gold sets are staged like single ones: not left at mkdtemp's 0700."""
+    from annotate.convert import AnnotationPolicy
+    from annotate.pull import pull_from_export
+
+    export = Path(__file__).resolve().parents[1] / "fixtures" / "annotate" / "annotators" / "export.json"
+    summary = pull_from_export(export, out=tmp_path / "all", schema=SCHEMA, policy=AnnotationPolicy.ALL)
+    assert len(summary.folders) == 2
+    usual = 0o777 & ~current_umask()
+    for folder in (tmp_path / "all", *summary.folders):
+        assert folder.stat().st_mode & 0o777 == usual, folder
