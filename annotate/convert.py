@@ -10,6 +10,7 @@ export. ``export_to_gold(tasks whose annotations are document_to_results(doc))``
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -186,7 +187,7 @@ def _plan(doc: Document, schema: Schema) -> _Plan:
         problem(f"{len(doc.mentions)} entities have no offsets; Label Studio regions need start and end")
     explicit = [e.id for e in doc.entities if e.id is not None] + [ev.id for ev in doc.events if ev.id is not None]
     used = set(explicit)
-    for rid in sorted({r for r in explicit if explicit.count(r) > 1}):
+    for rid in sorted(r for r, n in Counter(explicit).items() if n > 1):
         problem(f"id {rid!r} is used more than once; entity and event ids must be unique in a document")
 
     def fresh(prefix: str, i: int) -> str:
@@ -306,9 +307,22 @@ def document_to_results(doc: Document, schema: Schema) -> list[dict[str, Any]]:
     offsets is linked to the entity with those offsets; with no such entity the document is
     refused (``ValidationError`` naming document and event), since a relation needs a region.
     """
+    results, problems = document_results(doc, schema)
+    if problems:
+        raise ValidationError(problems)
+    return results
+
+
+def document_results(doc: Document, schema: Schema) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """``document_to_results`` that returns the problems instead of raising (no results then):
+    one check per document when many are converted and every problem is reported at once."""
     plan = _plan(doc, schema)
     if plan.problems:
-        raise ValidationError(plan.problems)
+        return [], plan.problems
+    return _results(doc, plan), []
+
+
+def _results(doc: Document, plan: _Plan) -> list[dict[str, Any]]:
     text = doc.text
     out = [
         _region(rid, ENTITY_CONTROL, e.start, e.end, text, e.label)

@@ -29,7 +29,7 @@ from eval.model import Document
 from eval.readers.jsonl import read_jsonl
 
 from .client import Client, PredictionIn, Progress, Project, TaskRef, text_sha256
-from .convert import document_problems, document_to_results, document_to_task
+from .convert import document_problems, document_results, document_to_results, document_to_task
 from .errors import ConfigMismatch, ServerError, TransientError
 from .schema import Schema, config_difference, labeling_config
 
@@ -402,7 +402,8 @@ def store_annotations(
     """Store each document's entities and events as an annotation on its task, through the
     annotations API, as the web editor does when an annotator submits. Tasks that already have
     an annotation are left alone. Returns (created, skipped)."""
-    problems = [p for doc in documents for p in document_problems(doc, schema)]
+    converted = {doc.id: document_results(doc, schema) for doc in documents}
+    problems = [p for _, found in converted.values() for p in found]
     if problems:
         raise ValidationError(problems)
     tasks, _ = _by_doc_id(client.list_tasks(project_id))
@@ -414,7 +415,7 @@ def store_annotations(
     problems = _changed_texts(documents, tasks)
     if problems:
         raise ValidationError(problems)
-    todo = [(tasks[d.id].id, document_to_results(d, schema)) for d in documents if tasks[d.id].annotations == 0]
+    todo = [(tasks[d.id].id, converted[d.id][0]) for d in documents if tasks[d.id].annotations == 0]
     sender = _Sender(retries, backoff, progress or (lambda what, done, total: None))
 
     def send(batch: list[tuple[int, list[dict[str, Any]]]]) -> None:
