@@ -23,15 +23,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
 from rich.table import Table
 
 from .counts import PRF, Counts, Scheme
+from .entities import score_entities
 from .errors import Problem, UsageError, ValidationError
 from .events import pair_documents, score_events
-from .matching import TIER_CORRECT, Assignment, SpanColumns, assign, candidate_pairs, restrict_to_same_label
 from .model import Document, Entity
+from .table import Table as SpanTable
 
 SCHEMES: tuple[Scheme, ...] = (Scheme.STRICT, Scheme.PARTIAL)
 OUTSIDE = "O"
@@ -126,53 +125,14 @@ def _pair(first: str, second: str, docs_a: Sequence[Document], docs_b: Sequence[
 def span_agreement(
     first: Sequence[Document], second: Sequence[Document]
 ) -> tuple[dict[Scheme, Counts], dict[str, dict[Scheme, Counts]]]:
-    """STRICT and PARTIAL counts of ``second`` against ``first`` (aligned lists of documents),
-    micro and per label, with the one-to-one matcher of eval/matching.py."""
-    names = sorted({e.label for docs in (first, second) for d in docs for e in d.entities})
-    code = {n: i for i, n in enumerate(names)}
-    a, b = _columns(first, code), _columns(second, code)
-    cand = candidate_pairs(a, b)
-    same_label = restrict_to_same_label(cand)
-    n = len(names)
-    micro: dict[Scheme, Counts] = {}
-    labels: dict[str, dict[Scheme, Counts]] = {name: {} for name in names}
-    for scheme in SCHEMES:
-        micro[scheme] = _counts(scheme, a, b, assign(scheme, a, b, cand), 1)[0]
-        per_label = _counts(scheme, a, b, assign(scheme, a, b, same_label), n)
-        for name, c in zip(names, per_label, strict=True):
-            labels[name][scheme] = c
-    return micro, labels
+    """STRICT and PARTIAL counts of ``second`` against ``first`` (the same documents), micro and
+    per label: exactly the entity scores of ``evaluate`` with ``first`` as gold."""
 
+    def table(docs: Sequence[Document]) -> SpanTable:
+        return SpanTable.from_documents(docs, path="<annotator>", format="jsonl", sha256="")
 
-def _columns(docs: Sequence[Document], code: Mapping[str, int]) -> SpanColumns:
-    rows = [(i, e.start, e.end, code[e.label]) for i, d in enumerate(docs) for e in d.entities]
-    cols = np.array(rows, dtype=np.int64).reshape(len(rows), 4)
-    return SpanColumns.build(cols[:, 0], cols[:, 1], cols[:, 2], cols[:, 3])
-
-
-def _counts(
-    scheme: Scheme,
-    a: SpanColumns,
-    b: SpanColumns,
-    m: Assignment,
-    size: int,
-) -> list[Counts]:
-    """Counts per label code (``size`` labels), or one micro total when ``size`` is 1."""
-
-    def tally(labels: npt.NDArray[Any]) -> npt.NDArray[Any]:
-        groups = labels if size > 1 else np.zeros_like(labels)
-        return np.bincount(groups, minlength=size)[:size]
-
-    tier1 = m.tier == TIER_CORRECT
-    correct = tally(a.label[m.gold[tier1]])
-    overlap = tally(a.label[m.gold[~tier1]])
-    missed = tally(a.label) - tally(a.label[m.gold])
-    spurious = tally(b.label) - tally(b.label[m.pred])
-    half = scheme.half_credit
-    return [
-        Counts(int(c), 0 if half else int(o), int(o) if half else 0, int(mi), int(sp), half_credit=half)
-        for c, o, mi, sp in zip(correct, overlap, missed, spurious, strict=True)
-    ]
+    scores = score_entities(table(first), table(second), schemes=SCHEMES).scores
+    return scores.micro, scores.labels
 
 
 def token_labels(text: str, entities: Sequence[Entity]) -> list[str]:

@@ -40,8 +40,8 @@ def escape(text: str) -> str:
 
 def render_markdown(report: Report) -> str:
     """The pull-request comment."""
-    current = flatten_metrics(report_to_dict(report))
-    deltas = _deltas(current, report.baseline)
+    # The flat metric paths of this report are only needed to compare with a baseline.
+    deltas = _deltas(flatten_metrics(report_to_dict(report)), report.baseline) if report.baseline else {}
     blocks = [_headline(report, deltas), _sources(report)]
     blocks += [f"> ⚠️ {escape(note)}" for note in report.notes]
     if report.gate is not None:

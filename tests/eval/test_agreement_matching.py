@@ -9,7 +9,9 @@ import pytest
 
 from eval.agreement import agreement, span_agreement
 from eval.counts import Scheme
+from eval.entities import score_entities
 from eval.model import Document, Entity
+from eval.table import Table
 
 
 def _annotator(rng: random.Random, n_docs: int) -> list[Document]:
@@ -45,16 +47,12 @@ def test_agreement_strict_correct_is_the_multiset_intersection(seed: int) -> Non
         assert c[Scheme.STRICT].correct == sum(per.values())
 
 
-def test_agreement_equals_entity_scoring_where_available() -> None:
-    table = pytest.importorskip("eval.table")
-    entities = pytest.importorskip("eval.entities")
-    if not hasattr(table.Table, "from_documents"):
-        pytest.skip("eval.table.Table.from_documents not available")
+def test_agreement_equals_entity_scoring() -> None:
     rng = random.Random(9)
     a, b = _annotator(rng, 400), _annotator(rng, 400)
-    ta = table.Table.from_documents(a, path="a", format="jsonl", sha256="")
-    tb = table.Table.from_documents(b, path="b", format="jsonl", sha256="")
-    scored = entities.score_entities(ta, tb, schemes=(Scheme.STRICT, Scheme.PARTIAL)).scores
+    ta = Table.from_documents(a, path="a", format="jsonl", sha256="")
+    tb = Table.from_documents(b, path="b", format="jsonl", sha256="")
+    scored = score_entities(ta, tb, schemes=(Scheme.STRICT, Scheme.PARTIAL)).scores
     pair = agreement({"a": a, "b": b}).pairs[0]
     assert pair.spans == scored.micro
     assert pair.labels == scored.labels
