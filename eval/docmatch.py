@@ -36,11 +36,12 @@ from .events import (
     ItemsFn,
     TriggerItem,
     counts_by_document,
+    entities_by_id,
     pair_documents,
     score_events_with_stats,
     total,
 )
-from .model import Document, Entity
+from .model import Document
 from .normalize import normalize
 from .report import EntityScores, EventScores
 from .stats import stats_rows
@@ -277,10 +278,7 @@ def event_items(aliases: AliasTable = NO_ALIASES) -> ItemsFn:
     def items(doc: Document, problems: list[Problem]) -> EventItems:
         if not doc.events:
             return NO_ITEMS
-        entities: dict[str, list[Entity]] = defaultdict(list)
-        for e in doc.entities:
-            if e.id is not None:
-                entities[e.id].append(e)
+        entities = entities_by_id(doc.entities)
         triggers: set[TriggerItem] = set()
         arguments: set[ArgumentItem] = set()
         for i, ev in enumerate(doc.events):

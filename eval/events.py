@@ -30,6 +30,7 @@ from .errors import Problem, ValidationError
 from .model import Argument, Document, Entity
 from .report import EVENT_METRICS, EventScores
 from .stats import stats_rows
+from .validate import utf16_fits
 
 TRIGGER_METRICS: tuple[str, ...] = EVENT_METRICS[:2]
 ARGUMENT_METRICS: tuple[str, ...] = EVENT_METRICS[2:]
@@ -66,7 +67,7 @@ def validate_events(
     (offset-free scoring) triggers and arguments given by text alone are accepted.
     """
     problems: list[str] = []
-    ids = _entity_ids(doc.entities)
+    ids = entities_by_id(doc.entities)
     for i, ev in enumerate(doc.events):
         where = f"events[{i}]" + (f" (id {ev.id!r})" if ev.id is not None else "")
         known_type = event_types is None or ev.type in event_types
@@ -121,15 +122,12 @@ def _span_problems(text: str, start: int, end: int, given: str | None, at: str) 
 
 def _utf16_hint(text: str, start: int, end: int, given: str | None) -> str:
     """Say so when the offsets select ``given`` if read as UTF-16 code units (as JavaScript does)."""
-    if given is None or not 0 <= start < end:
-        return ""
-    units = text.encode("utf-16-le")
-    if 2 * end > len(units) or units[2 * start : 2 * end].decode("utf-16-le", errors="replace") != given:
+    if given is None or not utf16_fits(text, start, end, given):
         return ""
     return "; these offsets fit as UTF-16 code units: convert them to Python code points"
 
 
-def _entity_ids(entities: Iterable[Entity]) -> dict[str, list[Entity]]:
+def entities_by_id(entities: Iterable[Entity]) -> dict[str, list[Entity]]:
     ids: dict[str, list[Entity]] = defaultdict(list)
     for e in entities:
         if e.id is not None:
@@ -156,7 +154,7 @@ def offset_items(doc: Document) -> EventItems:
 def _offset_items(doc: Document, problems: list[Problem]) -> EventItems:
     if not doc.events:
         return NO_ITEMS
-    ids = _entity_ids(doc.entities)
+    ids = entities_by_id(doc.entities)
     triggers: set[TriggerItem] = set()
     arguments: set[ArgumentItem] = set()
     for i, ev in enumerate(doc.events):

@@ -6,6 +6,7 @@ Nothing here prints or exits; bad input raises ``ValidationError``/``FormatError
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,10 +14,10 @@ from typing import Any
 
 from .counts import Scheme
 from .entities import DocStats, score_entities
-from .errors import FormatError, Problem, ValidationError
-from .io import read_manifest, sha256_path
+from .errors import Problem, ValidationError
+from .io import read_manifest
 from .model import Document
-from .readers import resolve
+from .readers import read_corpus, resolve
 from .readers.jsonl import read_table
 from .report import EventScores, Level, Report, Source
 from .table import Table
@@ -53,11 +54,8 @@ def load_table(path: str | Path, *, fmt: str | None = None, reference: Table | N
     if spec.name == "jsonl":  # hashes the file in the same pass
         texts = dict(zip(reference.ids, reference.texts, strict=True)) if reference is not None else None
         return read_table(p, reference=texts)
-    refs = _reference(reference) if reference is not None else None
-    if spec.needs_reference and refs is None:
-        raise FormatError(f"{p}: the {spec.name} format needs the gold documents to align tokens")
-    docs = spec.read(p, refs)
-    return Table.from_documents(docs, path=str(p), format=spec.name, sha256=sha256_path(p))
+    corpus = read_corpus(p, fmt=spec.name, reference=_reference(reference) if reference is not None else None)
+    return Table.from_documents(corpus.documents, path=corpus.path, format=corpus.format, sha256=corpus.sha256)
 
 
 def _reference(t: Table) -> dict[str, Document]:
@@ -77,10 +75,8 @@ def _raise_if(problems: Sequence[Problem]) -> None:
         raise ValidationError(list(problems))
 
 
-def _events_of(t: Table) -> list[Document] | None:
-    if not any(d.events for d in t.documents.values()):
-        return None
-    return t.to_documents()
+def _has_events(t: Table) -> bool:
+    return any(d.events for d in t.documents.values())
 
 
 def evaluate(
@@ -143,7 +139,8 @@ def score_tables(
     problems = check_table(pred, role="predictions", offsets_required=mention_level)
     findings = check_pair(gold, pred, allow_extra=options.allow_extra, label_set=label_set)
     _raise_if(problems + findings.problems)
-    events = _score_events(gold, pred, options)
+    documents = functools.cache(lambda: (gold.to_documents(), pred.to_documents()))  # small-data paths only
+    events = _score_events(gold, pred, documents, options)
     if mention_level:
         result = score_entities(
             gold,
@@ -157,7 +154,7 @@ def score_tables(
         scores, stats, errors, confusion = result.scores, result.doc_stats, result.errors, result.confusion
         schemes = options.schemes
     else:
-        scores, stats = _offset_free(gold, pred, options)
+        scores, stats = _offset_free(*documents(), options)
         errors, confusion = (), None
         schemes = (Scheme.STRICT, Scheme.EXACT)
     if events is not None:
@@ -176,14 +173,14 @@ def score_tables(
     return Outcome(report, stats, gold)
 
 
-def _score_events(gold: Table, pred: Table, options: Options) -> tuple[EventScores, DocStats] | None:
-    gold_docs, pred_docs = _events_of(gold), _events_of(pred)
-    if gold_docs is None and pred_docs is None:
+def _score_events(
+    gold: Table, pred: Table, documents: Callable[[], tuple[list[Document], list[Document]]], options: Options
+) -> tuple[EventScores, DocStats] | None:
+    if not (_has_events(gold) or _has_events(pred)):
         return None
     from .events import score_events_with_stats, validate_events
 
-    gold_docs = gold_docs if gold_docs is not None else gold.to_documents()
-    pred_docs = pred_docs if pred_docs is not None else pred.to_documents()
+    gold_docs, pred_docs = documents()
     if options.level is Level.DOCUMENT:
         from .docmatch import offset_free_events
 
@@ -193,7 +190,7 @@ def _score_events(gold: Table, pred: Table, options: Options) -> tuple[EventScor
     return score_events_with_stats(gold_docs, pred_docs)
 
 
-def _offset_free(gold: Table, pred: Table, options: Options) -> tuple[Any, DocStats]:
+def _offset_free(gold: list[Document], pred: list[Document], options: Options) -> tuple[Any, DocStats]:
     from .docmatch import score_offset_free
 
-    return score_offset_free(gold.to_documents(), pred.to_documents(), aliases=options.aliases, labels=options.labels)
+    return score_offset_free(gold, pred, aliases=options.aliases, labels=options.labels)

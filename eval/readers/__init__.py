@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import FormatError
-from ..io import resolve_documents_path, sha256_path
+from ..io import GOLD_DOCUMENTS, resolve_documents_path, sha256_path
 from ..model import Corpus, Document
 
 Reference = Mapping[str, Document]
@@ -27,7 +27,6 @@ class ReaderSpec:
     read: ReadFn
     detect: DetectFn
     description: str
-    needs_reference: bool = False
 
 
 REGISTRY: dict[str, ReaderSpec] = {}
@@ -78,7 +77,7 @@ def detect(path: Path) -> ReaderSpec:
 def resolve(path: str | Path, fmt: str | None = None) -> tuple[Path, ReaderSpec]:
     """The file to read (a gold folder means its documents.jsonl) and the reader for it."""
     p = Path(path)
-    if p.is_dir() and (p / "documents.jsonl").is_file():
+    if p.is_dir() and (p / GOLD_DOCUMENTS).is_file():
         p = resolve_documents_path(p)
     if not p.exists():
         raise FormatError(f"{p}: no such file or folder; check the path")

@@ -386,7 +386,7 @@ def _reader(scheme: TagScheme) -> ReadFn:
     return read
 
 
-register(ReaderSpec("conll", _reader(TagScheme.AUTO), _detect, "CoNLL/BIO tokens, tag scheme detected", True))
+register(ReaderSpec("conll", _reader(TagScheme.AUTO), _detect, "CoNLL/BIO tokens, tag scheme detected"))
 for _scheme in (TagScheme.IOB1, TagScheme.IOB2, TagScheme.BILOU):
     register(
         ReaderSpec(
@@ -394,6 +394,5 @@ for _scheme in (TagScheme.IOB1, TagScheme.IOB2, TagScheme.BILOU):
             _reader(_scheme),
             _never,
             f"CoNLL/BIO tokens tagged {_scheme.value.upper()}",
-            True,
         )
     )
