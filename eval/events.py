@@ -32,7 +32,6 @@ from .report import EVENT_METRICS, EventScores
 from .stats import stats_rows
 from .validate import utf16_fits
 
-TRIGGER_METRICS: tuple[str, ...] = EVENT_METRICS[:2]
 ARGUMENT_METRICS: tuple[str, ...] = EVENT_METRICS[2:]
 MAX_PROBLEMS = 20  # a ValidationError lists at most this many problems, then a count of the rest
 

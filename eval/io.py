@@ -89,12 +89,25 @@ def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if v is not None}
 
 
+def jsonl_lines(docs: Iterable[Document]) -> Iterator[bytes]:
+    """Each document as one canonical JSONL line (with its newline)."""
+    for doc in docs:
+        yield orjson.dumps(document_to_json(doc)) + b"\n"
+
+
+def documents_sha256(docs: Iterable[Document]) -> str:
+    """The sha256 ``write_documents`` would give these documents, without writing them."""
+    h = hashlib.sha256()
+    for line in jsonl_lines(docs):
+        h.update(line)
+    return h.hexdigest()
+
+
 def write_documents(path: str | Path, docs: Iterable[Document]) -> str:
     """Write canonical JSONL atomically; returns the file's sha256."""
     h = hashlib.sha256()
     with atomic_write(path, "wb") as f:
-        for doc in docs:
-            line = orjson.dumps(document_to_json(doc)) + b"\n"
+        for line in jsonl_lines(docs):
             h.update(line)
             f.write(line)
     return h.hexdigest()

@@ -86,6 +86,3 @@ class Corpus(NamedTuple):
     sha256: str
     documents: tuple[Document, ...]
     format: str
-
-    def by_id(self) -> dict[str, Document]:
-        return {d.id: d for d in self.documents}

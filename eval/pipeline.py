@@ -94,7 +94,7 @@ def evaluate(
 def load_gold(gold_path: str | Path) -> Table:
     """Read and check a gold set; raises ``ValidationError`` listing every problem."""
     gold = load_table(gold_path)
-    _raise_if(check_table(gold, role="gold"))
+    _raise_if(check_table(gold))
     return gold
 
 
@@ -108,12 +108,9 @@ def evaluate_extractor(
 ) -> Outcome:
     """Run ``extractor`` (a command, or ``package.module:function``) on the gold texts and score it."""
     import dataclasses
-    import hashlib
-
-    import orjson
 
     from .extractor import run_command, run_function
-    from .io import document_to_json
+    from .io import documents_sha256
 
     gold = load_gold(gold_path)
     inputs = [Document(doc_id, text) for doc_id, text in zip(gold.ids, gold.texts, strict=True)]
@@ -123,10 +120,8 @@ def evaluate_extractor(
         if is_function
         else run_command(extractor, inputs, timeout=timeout, progress=progress)
     )
-    digest = hashlib.sha256(b"".join(orjson.dumps(document_to_json(d)) + b"\n" for d in run.documents))
-    pred = Table.from_documents(
-        run.documents, path=f"<extractor: {extractor}>", format="jsonl", sha256=digest.hexdigest()
-    )
+    digest = documents_sha256(run.documents)
+    pred = Table.from_documents(run.documents, path=f"<extractor: {extractor}>", format="jsonl", sha256=digest)
     outcome = score_tables(gold, pred, options=options, label_set=gold_label_set(gold_path))
     return dataclasses.replace(outcome, report=dataclasses.replace(outcome.report, run=run.info()))
 
@@ -136,7 +131,7 @@ def score_tables(
 ) -> Outcome:
     """Validate predictions against a checked gold table and score them."""
     mention_level = options.level is Level.MENTION
-    problems = check_table(pred, role="predictions", offsets_required=mention_level)
+    problems = check_table(pred, offsets_required=mention_level)
     findings = check_pair(gold, pred, allow_extra=options.allow_extra, label_set=label_set)
     _raise_if(problems + findings.problems)
     documents = functools.cache(lambda: (gold.to_documents(), pred.to_documents()))  # small-data paths only

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -252,7 +252,3 @@ class TableBuilder:
             self.entity_texts,
             self.documents,
         )
-
-
-def label_union(tables: Iterable[Table]) -> tuple[str, ...]:
-    return tuple(sorted({n for t in tables for n in t.label_names}))

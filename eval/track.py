@@ -9,7 +9,6 @@ nothing else.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .errors import UsageError
@@ -67,7 +66,3 @@ def track(outcome: Outcome, *, options: TrackOptions, against: Outcome | None = 
             baseline_path=options.baseline,
         )
     return dataclasses.replace(report, **changes) if changes else report  # type: ignore[arg-type]
-
-
-def split_specs(values: Sequence[str] | None) -> tuple[str, ...]:
-    return tuple(v for v in (values or ()) if v.strip())

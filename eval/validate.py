@@ -36,7 +36,7 @@ def _entity_where(t: Table, row: int, doc: int) -> str:
     return f"{t.where(doc)}: entities[{row - int(t.entity_rows[doc])}]"
 
 
-def check_table(t: Table, *, role: str, offsets_required: bool = True) -> list[Problem]:
+def check_table(t: Table, *, offsets_required: bool = True) -> list[Problem]:
     """Problems inside one corpus: duplicate ids, offsets, entity texts, offset-free entities."""
     problems: list[Problem] = []
     first_line: dict[str, int] = {}

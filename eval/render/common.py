@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..counts import Counts, Metrics, Scheme
+from ..counts import Counts, Scheme
 from ..report import EVENT_METRICS, Check, Confusion, ErrorCase, Gate, Interval, Report
 
 DECIMALS = 3
@@ -83,10 +83,6 @@ def event_metric_names(names: Iterable[str]) -> list[str]:
 def label_rows(report: Report, scheme: Scheme) -> list[tuple[str, Counts]]:
     """``(label, counts)`` of one scheme, labels sorted."""
     return [(label, by[scheme]) for label, by in sorted(report.entities.labels.items()) if scheme in by]
-
-
-def macro_of(report: Report, scheme: Scheme) -> Metrics | None:
-    return report.entities.macro.get(scheme)
 
 
 def headlines(report: Report) -> list[Headline]:

@@ -56,7 +56,7 @@ def test_output_on_each_article_is_valid_canonical_jsonl_within_the_schema(path:
     (pred,) = run_function(SPEC, [doc]).documents
     assert pred.entities and pred.events  # a baseline that finds something on every article
     table = Table.from_documents([pred], path=str(path), format="jsonl", sha256="")
-    assert check_table(table, role="predictions") == []
+    assert check_table(table) == []
     assert validate_events(pred, event_types=set(ROLES), roles={t: set(r) for t, r in ROLES.items()}) == []
     spans = sorted((e.start, e.end) for e in pred.entities)
     assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:], strict=False)), "overlap"
