@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
@@ -346,7 +346,7 @@ class Client:
                 )
             data = self._read(lambda: self._download(project_id, export_id, note), "downloading the export")
         finally:
-            with _ignored():
+            with suppress(Exception):  # cleanup of a finished export; a failure changes nothing
                 self._ls.projects.exports.delete(project_id, export_id)
         try:
             tasks = orjson.loads(data)
@@ -403,11 +403,3 @@ def _one_line(body: Any, limit: int = 200) -> str:
     text = body if isinstance(body, str) else orjson.dumps(body, default=str).decode()
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-@contextmanager
-def _ignored() -> Iterator[None]:
-    try:
-        yield
-    except Exception:  # cleanup of a finished export; its failure changes nothing for the caller
-        return

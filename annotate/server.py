@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eval.errors import UsageError
+from eval.io import atomic_write
 
 from .errors import ServerError
 from .settings import (
@@ -294,9 +295,8 @@ def _ensure_api_key(d: Path, url: str) -> None:
 
 def _write_record(d: Path, *, url: str, port: int, pid: int) -> None:
     record = {"url": url, "port": port, "pid": pid, "username": ADMIN_USER}
-    tmp = d / f".{SERVER_FILE}.tmp"
-    tmp.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, d / SERVER_FILE)
+    with atomic_write(d / SERVER_FILE) as f:
+        f.write(json.dumps(record, indent=2) + "\n")
 
 
 def _info(d: Path, pid: int, url: str, *, started: bool, first_start: bool = False) -> ServerInfo:

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from eval.errors import UsageError
+from eval.io import atomic_write
 
 DEFAULT_DATA_DIR = Path(".labelstudio")
 DEFAULT_PORT = 8080
@@ -60,12 +61,8 @@ def write_secret(path: str | Path, value: str) -> Path:
     """Write ``value`` to ``path`` with mode 0600 from the first byte (replacing any old file)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.unlink(missing_ok=True)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
+    with atomic_write(target, permissions=0o600) as f:
         f.write(value + "\n")
-    os.replace(tmp, target)
     return target
 
 

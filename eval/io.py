@@ -40,8 +40,12 @@ def sha256_path(path: str | Path) -> str:
 
 
 @contextmanager
-def atomic_write(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
-    """Write to a temporary file beside ``path`` and rename it into place only on success."""
+def atomic_write(path: str | Path, mode: str = "w", *, permissions: int | None = None) -> Iterator[IO[Any]]:
+    """Write to a temporary file beside ``path`` and rename it into place only on success.
+
+    The file gets the usual mode (0666 less the umask), or ``permissions``; it is created 0600,
+    so a secret written with ``permissions=0o600`` is never readable by others.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
@@ -49,7 +53,7 @@ def atomic_write(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
         encoding = None if "b" in mode else "utf-8"
         with os.fdopen(fd, mode, encoding=encoding) as f:
             yield f
-        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes 0600; give the file the usual mode
+        os.chmod(tmp, permissions if permissions is not None else 0o666 & ~current_umask())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
