@@ -138,8 +138,12 @@ class _Reader:
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
         try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-            self.data = yaml.safe_load(text)
+            loader = yaml.SafeLoader(text)  # one parse: the node tree (for line numbers) and the data
+            try:
+                node = loader.get_single_node()
+                self.data = loader.construct_document(node) if node is not None else None
+            finally:
+                loader.dispose()
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
