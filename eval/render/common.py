@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..counts import Counts, Scheme
-from ..report import EVENT_METRICS, Check, Confusion, ErrorCase, Gate, Interval, Report
+from ..counts import Counts, Metrics, Scheme
+from ..report import EVENT_METRICS, Check, Confusion, ErrorCase, Gate, Interval, Report, RunInfo
 
 DECIMALS = 3
 CONTEXT_CHARS = 60  # characters of document text shown on each side of an error span
@@ -35,6 +35,21 @@ def number(x: float) -> str:
 def interval_text(iv: Interval) -> str:
     """``0.812 [0.790, 0.835]``."""
     return f"{number(iv.estimate)} [{number(iv.low)}, {number(iv.high)}]"
+
+
+def ratio_texts(m: Metrics, path: str, intervals: Mapping[str, Interval] | None) -> list[str]:
+    """Precision, recall and F1 cells of the metrics at ``path`` (with intervals when computed)."""
+    return [value_text(getattr(m, s), f"{path}.{s}", intervals) for s in ("precision", "recall", "f1")]
+
+
+def count_texts(c: Counts) -> list[str]:
+    """The five outcome counts of a scheme, in ``COUNT_COLUMNS`` order."""
+    return [str(getattr(c, k)) for k in COUNT_COLUMNS]
+
+
+def run_text(run: RunInfo) -> str:
+    """How long the extractor took, e.g. ``15 documents in 0.19 s (80.5 docs/s)``."""
+    return f"{run.documents} documents in {run.seconds:.2f} s ({run.docs_per_second:.1f} docs/s)"
 
 
 def value_text(value: float, path: str, intervals: Mapping[str, Interval] | None) -> str:

@@ -29,6 +29,8 @@ from .common import (
     optional_number,
     p_value_text,
     primary_scheme,
+    ratio_texts,
+    run_text,
     schemes_of,
     value_text,
 )
@@ -163,7 +165,7 @@ def _header(report: Report) -> str:
         rows.append(
             (
                 "extractor",
-                f"{_e(r.extractor)}: {r.documents} documents in {r.seconds:.2f} s ({r.docs_per_second:.1f} docs/s)",
+                f"{_e(r.extractor)}: {run_text(r)}",
             )
         )
     if report.gate is not None and report.gate.baseline_path is not None:
@@ -195,11 +197,7 @@ def _gate(report: Report) -> str:
 
 
 def _ratio_cells(m: Metrics, path: str, report: Report) -> list[str]:
-    iv = report.intervals
-    return [
-        _e(value_text(x, f"{path}.{name}", iv))
-        for name, x in zip(("precision", "recall", "f1"), (m.precision, m.recall, m.f1), strict=True)
-    ]
+    return [_e(t) for t in ratio_texts(m, path, report.intervals)]
 
 
 def _micro(report: Report) -> str:

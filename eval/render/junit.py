@@ -32,13 +32,14 @@ def render_junit(report: Report) -> str:
         failures = sum(not c.passed for c in report.gate.checks)
         tests = len(report.gate.checks)
     else:
-        for scheme in schemes_of(report):
+        schemes = schemes_of(report)
+        for scheme in schemes:
             f1 = report.entities.micro[scheme].metrics.f1
             case = ET.SubElement(suite, "testcase", classname=f"{SUITE}.scores", name=f"entities.{scheme.value}.f1")
             case.set("time", "0")
             ET.SubElement(case, "system-out").text = f"entities.{scheme.value}.f1 = {f1!r}"
         failures = 0
-        tests = len(schemes_of(report))
+        tests = len(schemes)
     for element in (suites, suite):
         element.set("tests", str(tests))
         element.set("failures", str(failures))

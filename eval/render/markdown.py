@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from ..report import Check, Report
 from .common import (
-    checks_failed_first,
+    count_texts,
     delta_text,
     event_metric_names,
     headlines,
@@ -22,6 +22,8 @@ from .common import (
     optional_number,
     p_value_text,
     primary_scheme,
+    ratio_texts,
+    run_text,
     schemes_of,
     value_text,
 )
@@ -91,10 +93,7 @@ def _sources(report: Report) -> str:
     lines.append(f"level: {report.level.value}")
     if report.run is not None:
         r = report.run
-        lines.append(
-            f"extractor: {escape(r.extractor)}, {r.documents} documents in {r.seconds:.2f} s "
-            f"({r.docs_per_second:.1f} docs/s)"
-        )
+        lines.append(f"extractor: {escape(r.extractor)}, {run_text(r)}")
     if report.gate is not None and report.gate.baseline_path is not None:
         lines.append(f"baseline: {escape(report.gate.baseline_path)}")
         if report.gate.baseline_gold_matches is False:
@@ -121,7 +120,7 @@ def _check_row(c: Check) -> list[str]:
 
 def _gate(report: Report) -> list[str]:
     assert report.gate is not None
-    checks = checks_failed_first(report.gate)
+    checks = report.gate.checks
     header = ["", "metric", "check", "threshold", "value", "baseline", "Δ", "message"]
     failed = [_check_row(c) for c in checks if not c.passed]
     passed = [_check_row(c) for c in checks if c.passed]
@@ -149,23 +148,14 @@ def _prf_header(first: str, counts: Sequence[str], deltas: Mapping[str, float]) 
     return [first, *counts, "P", "R", "F1", *(["Δ F1"] if deltas else [])]
 
 
-def _prf_cells(path: str, precision: float, recall: float, f1: float, report: Report) -> list[str]:
-    iv = report.intervals
-    return [
-        value_text(precision, f"{path}.precision", iv),
-        value_text(recall, f"{path}.recall", iv),
-        value_text(f1, f"{path}.f1", iv),
-    ]
-
-
 def _micro(report: Report, deltas: Mapping[str, float]) -> str:
     rows = []
     for scheme in schemes_of(report):
         c = report.entities.micro[scheme]
         m = c.metrics
         path = f"entities.{scheme.value}"
-        cells = [scheme.value, str(c.correct), str(c.incorrect), str(c.partial), str(c.missed), str(c.spurious)]
-        rows.append(_with_delta([*cells, *_prf_cells(path, m.precision, m.recall, m.f1, report)], f"{path}.f1", deltas))
+        cells = [scheme.value, *count_texts(c)]
+        rows.append(_with_delta([*cells, *ratio_texts(m, path, report.intervals)], f"{path}.f1", deltas))
     header = _prf_header("scheme", ["cor", "inc", "par", "mis", "spu"], deltas)
     return "### Entities (micro)\n\n" + _table(header, rows)
 
@@ -177,11 +167,11 @@ def _labels(report: Report, deltas: Mapping[str, float]) -> str:
         m = c.metrics
         path = f"entities.labels.{label}.{scheme.value}"
         cells = [escape(label), str(c.possible), str(c.actual)]
-        rows.append(_with_delta([*cells, *_prf_cells(path, m.precision, m.recall, m.f1, report)], f"{path}.f1", deltas))
+        rows.append(_with_delta([*cells, *ratio_texts(m, path, report.intervals)], f"{path}.f1", deltas))
     macro = report.entities.macro.get(scheme)
     if macro is not None:
         path = f"entities.macro.{scheme.value}"
-        cells = ["*macro*", "", "", *_prf_cells(path, macro.precision, macro.recall, macro.f1, report)]
+        cells = ["*macro*", "", "", *ratio_texts(macro, path, report.intervals)]
         rows.append(_with_delta(cells, f"{path}.f1", deltas))
     header = _prf_header("label", ["gold", "predicted"], deltas)
     return f"### Per label ({scheme.value})\n\n" + _table(header, rows)
@@ -195,7 +185,7 @@ def _events(report: Report, deltas: Mapping[str, float]) -> str:
         m = prf.metrics
         path = f"events.{name}"
         cells = [metric_title(name), str(prf.tp), str(prf.fp), str(prf.fn)]
-        rows.append(_with_delta([*cells, *_prf_cells(path, m.precision, m.recall, m.f1, report)], f"{path}.f1", deltas))
+        rows.append(_with_delta([*cells, *ratio_texts(m, path, report.intervals)], f"{path}.f1", deltas))
     header = _prf_header("event metric", ["tp", "fp", "fn"], deltas)
     return "### Events (micro)\n\n" + _table(header, rows)
 

@@ -14,11 +14,12 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..counts import Counts, Metrics
+from ..counts import Metrics
 from ..report import Report
 from .common import (
     COUNT_ABBREVIATIONS,
     checks_failed_first,
+    count_texts,
     delta_text,
     event_metric_names,
     headlines,
@@ -28,6 +29,8 @@ from .common import (
     optional_number,
     p_value_text,
     primary_scheme,
+    ratio_texts,
+    run_text,
     schemes_of,
     value_text,
 )
@@ -80,8 +83,7 @@ def _summary(report: Report) -> Text:
     text.append(f"\nlevel: {report.level.value}", style="dim")
     if report.run is not None:
         r = report.run
-        text.append(f"\nextractor: {r.extractor} - {r.documents} documents in {r.seconds:.2f} s", style="dim")
-        text.append(f" ({r.docs_per_second:.1f} docs/s)", style="dim")
+        text.append(f"\nextractor: {r.extractor} - {run_text(r)}", style="dim")
     return text
 
 
@@ -103,22 +105,14 @@ def _count_table(title: str, first: str) -> Table:
 
 
 def _ratios(m: Metrics, path: str, report: Report) -> list[str]:
-    return [
-        value_text(m.precision, f"{path}.precision", report.intervals),
-        value_text(m.recall, f"{path}.recall", report.intervals),
-        value_text(m.f1, f"{path}.f1", report.intervals),
-    ]
-
-
-def _count_cells(c: Counts) -> list[str]:
-    return [str(c.correct), str(c.incorrect), str(c.partial), str(c.missed), str(c.spurious)]
+    return ratio_texts(m, path, report.intervals)
 
 
 def _micro(report: Report) -> Table:
     table = _count_table("Entities, micro", "scheme")
     for scheme in schemes_of(report):
         c = report.entities.micro[scheme]
-        _add(table, scheme.value, *_count_cells(c), *_ratios(c.metrics, f"entities.{scheme.value}", report))
+        _add(table, scheme.value, *count_texts(c), *_ratios(c.metrics, f"entities.{scheme.value}", report))
     return table
 
 
@@ -127,7 +121,7 @@ def _labels(report: Report) -> Table:
     table = _count_table(f"Entities per label ({scheme.value})", "label")
     for label, c in label_rows(report, scheme):
         path = f"entities.labels.{label}.{scheme.value}"
-        _add(table, label, *_count_cells(c), *_ratios(c.metrics, path, report))
+        _add(table, label, *count_texts(c), *_ratios(c.metrics, path, report))
     macro = report.entities.macro.get(scheme)
     if macro is not None:
         table.add_section()
