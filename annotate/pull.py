@@ -40,8 +40,16 @@ class PullSummary:
     policy: AnnotationPolicy
     documents: int
     counts: PullCounts
-    repairs: int
-    dropped: int
+
+    @property
+    def repairs(self) -> int:
+        """Regions whose UTF-16 offsets were repaired."""
+        return self.counts.repaired
+
+    @property
+    def dropped(self) -> int:
+        """Bad regions/relations left out (``--lenient``)."""
+        return self.counts.dropped
 
 
 def pull(
@@ -155,8 +163,6 @@ def write_pull(
         policy=policy,
         documents=documents,
         counts=result.counts,
-        repairs=len(result.repairs),
-        dropped=len(result.dropped),
     )
 
 

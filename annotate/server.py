@@ -104,6 +104,13 @@ def label_studio_executable() -> Path:
     return exe
 
 
+def free_port(host: str = HOST) -> int:
+    """A port on ``host`` that nothing listens on now (the OS picks it)."""
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
 def port_is_free(port: int, host: str = HOST) -> bool:
     """True when nothing listens on ``host:port`` (TIME_WAIT leftovers do not count)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import socket
 import tempfile
 import time
 from collections.abc import Callable
@@ -32,7 +31,7 @@ from annotate.convert import document_to_task
 from annotate.pull import pull
 from annotate.push import push, store_annotations
 from annotate.schema import labeling_config, load_schema
-from annotate.server import start_server, stop_server
+from annotate.server import free_port, start_server, stop_server
 from annotate.settings import resolve_settings
 from eval.model import Document, Entity
 
@@ -61,12 +60,6 @@ def timed(fn: Callable[[], T]) -> tuple[T, float]:
     t0 = time.perf_counter()
     out = fn()
     return out, time.perf_counter() - t0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 Row = tuple[str, int, float]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from annotate.client import Client
-from annotate.server import ServerInfo, start_server, stop_server
+from annotate.server import ServerInfo, free_port, start_server, stop_server
 from annotate.settings import Settings, resolve_settings
 
 # First start runs Label Studio's migrations: 30-40 s on an idle machine, minutes on a busy one.
@@ -33,12 +32,6 @@ CLEAN_ENV: dict[str, str | None] = {"LABEL_STUDIO_API_KEY": None, "LABEL_STUDIO_
 def pytest_configure(config: pytest.Config) -> None:
     # label-studio-sdk 2.1.2 refreshes personal access tokens with pydantic's deprecated parse_obj
     config.addinivalue_line("filterwarnings", "ignore:The `parse_obj` method is deprecated:DeprecationWarning")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
