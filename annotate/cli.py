@@ -258,7 +258,7 @@ def pull_cli(
 ) -> None:
     from eval.errors import UsageError
 
-    from .convert import AnnotationPolicy
+    from .convert_pull import AnnotationPolicy
     from .pull import pull, pull_from_export
     from .schema import load_schema
 

@@ -34,7 +34,7 @@ from eval.io import (
 from eval.model import Document
 from eval.readers.jsonl import read_jsonl
 
-from .convert import document_problems
+from .convert_push import document_problems
 from .schema import Schema
 
 # Computed from the documents; ``manifest_fields`` may not set them.

@@ -1,7 +1,7 @@
 """Pull annotations back as a gold-set folder, from a live project or from an export file.
 
 Both ways take Label Studio's *full* JSON export (the only one that keeps relations), turn
-it into documents with ``convert.export_to_gold`` (which checks every region and relation and
+it into documents with ``convert_pull.export_to_gold`` (which checks every region and relation and
 repairs UTF-16 offsets), and write them with ``goldset.write_gold_set``: all at once or not at
 all, so a bad region (exit 2, naming task and region) leaves no half-written gold set behind.
 The manifest records where the gold came from: the server URL (never credentials), project
@@ -24,7 +24,7 @@ import orjson
 from eval.errors import FormatError, UsageError
 
 from .client import Client, Progress
-from .convert import AnnotationPolicy, PullCounts, PullResult, export_to_gold
+from .convert_pull import AnnotationPolicy, PullCounts, PullResult, export_to_gold
 from .goldset import staged_folder, utc_now, write_gold_set
 from .push import resolve_project
 from .schema import Schema

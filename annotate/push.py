@@ -1,6 +1,6 @@
 """Push articles into a Label Studio project: idempotent, resumable, checked before sending.
 
-A document's id travels in the task as ``data.doc_id`` (see ``convert.document_to_task``).
+A document's id travels in the task as ``data.doc_id`` (see ``convert_push.document_to_task``).
 Before sending anything, push lists the project's tasks once: documents already there with
 the same text are skipped; one there with a *different* text is an error (its annotations
 would no longer fit the text); the rest are imported in batches. A batch that fails in a way
@@ -29,7 +29,7 @@ from eval.model import Document
 from eval.readers.jsonl import read_jsonl
 
 from .client import Client, PredictionIn, Progress, Project, TaskRef, text_sha256
-from .convert import document_problems, document_results, document_to_results, document_to_task
+from .convert_push import document_problems, document_results, document_to_results, document_to_task
 from .errors import ConfigMismatch, ServerError, TransientError
 from .schema import Schema, config_difference, labeling_config
 

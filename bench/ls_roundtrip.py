@@ -27,7 +27,7 @@ from rich.console import Console
 from rich.table import Table
 
 from annotate.client import Client
-from annotate.convert import document_to_task
+from annotate.convert_push import document_to_task
 from annotate.pull import pull
 from annotate.push import push, store_annotations
 from annotate.schema import labeling_config, load_schema

@@ -30,7 +30,7 @@ REPORTS = ROOT / "reports"
 
 def main() -> int:
     from annotate.client import Client
-    from annotate.convert import AnnotationPolicy
+    from annotate.convert_pull import AnnotationPolicy
     from annotate.pull import pull
     from annotate.push import push, store_annotations
     from annotate.schema import load_schema

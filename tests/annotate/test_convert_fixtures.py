@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from annotate.convert import AnnotationPolicy, PullResult, export_to_gold
+from annotate.convert_pull import AnnotationPolicy, PullResult, export_to_gold
 from annotate.errors import RegionError
 from annotate.schema import load_schema
 from eval.model import Document

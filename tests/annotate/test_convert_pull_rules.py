@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from annotate.convert import AnnotationPolicy, export_to_gold, results_to_document
+from annotate.convert_pull import AnnotationPolicy, export_to_gold, results_to_document
 from annotate.errors import ItemKind, RegionError
 from annotate.schema import load_schema
 from eval.errors import FormatError, UsageError, ValidationError

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotate.convert import document_problems, document_to_results, document_to_task
+from annotate.convert_push import document_problems, document_to_results, document_to_task
 from annotate.schema import labeling_config, load_schema
 from eval.errors import ValidationError
 from eval.model import Argument, Document, Entity, Event, Mention, Span

@@ -12,7 +12,8 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from annotate.convert import document_to_results, document_to_task, export_to_gold
+from annotate.convert_pull import export_to_gold
+from annotate.convert_push import document_to_results, document_to_task
 from annotate.schema import load_schema
 from eval.model import Argument, Document, Entity, Event, Span
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import annotate.goldset as goldset
-from annotate.convert import export_to_gold
+from annotate.convert_pull import export_to_gold
 from annotate.goldset import read_gold_set, write_gold_set
 from annotate.schema import load_schema
 from eval.errors import FormatError, UsageError, ValidationError
@@ -169,7 +169,7 @@ def test_what_is_not_a_gold_set_is_a_format_error(tmp_path: Path, setup: Any, me
 
 def test_pull_all_annotators_folders_get_the_usual_mode(tmp_path: Path) -> None:
     """Per-annotator gold sets are staged like single ones: not left at mkdtemp's 0700."""
-    from annotate.convert import AnnotationPolicy
+    from annotate.convert_pull import AnnotationPolicy
     from annotate.pull import pull_from_export
 
     export = Path(__file__).resolve().parents[1] / "fixtures" / "annotate" / "annotators" / "export.json"
