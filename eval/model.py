@@ -22,6 +22,7 @@ class Entity(NamedTuple):
     label: str
     id: str | None = None
     text: str | None = None
+    score: float | None = None  # the extractor's confidence in [0, 1], when it gives one
 
 
 class Span(NamedTuple):
@@ -56,6 +57,7 @@ class Mention(NamedTuple):
 
     label: str
     text: str
+    score: float | None = None
 
 
 class Document(NamedTuple):

@@ -2,7 +2,7 @@
 
 A ``Table`` holds one corpus: per document its id, text and source line; per entity span its
 document index, start, end and label code (parallel numpy arrays, labels named in
-``label_names``), and — sparse — the ``text`` an entity carried. Canonical JSONL is read
+``label_names``), and — sparse — the ``text`` and ``score`` an entity carried. Canonical JSONL is read
 straight into a table (``eval.readers.jsonl.read_table``) without one object per span; any
 other format's documents are converted with ``Table.from_documents``. Documents that carry
 events, offset-free mentions or entity ids are also kept whole in ``documents``.
@@ -15,6 +15,7 @@ import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Annotated
 
 import msgspec
 import numpy as np
@@ -30,8 +31,10 @@ _START = operator.attrgetter("start")
 _END = operator.attrgetter("end")
 _LABEL = operator.attrgetter("label")
 _TEXT = operator.attrgetter("text")
+_SCORE = operator.attrgetter("score")
 _ID = operator.attrgetter("id")
 _DOC_TEXT = operator.attrgetter("text")
+_SCORE = operator.attrgetter("score")
 _ENTITIES = operator.attrgetter("entities")
 EVENTS_OF = operator.attrgetter("events")
 
@@ -51,13 +54,17 @@ class PlainEntity(msgspec.Struct, gc=False):
     end: int
     label: str
     text: str | None = None
+    score: Annotated[float, msgspec.Meta(ge=0.0, le=1.0)] | None = None
 
 
 class PlainDocument(msgspec.Struct, gc=False):
-    """A record the fast path can take whole: no events, every entity with offsets."""
+    """A record the fast path can take whole: no events, every entity with offsets.
+
+    ``text`` may be left out of predictions: the gold document's text is used (see ``TableBuilder``).
+    """
 
     id: str
-    text: str
+    text: str | None = None
     entities: list[PlainEntity] = []
     events: msgspec.Raw | None = None
 
@@ -82,6 +89,7 @@ class Table:
     label_names: tuple[str, ...]
     entity_texts: dict[int, str] = field(default_factory=dict)  # entity row -> the text it carried
     documents: dict[int, Document] = field(default_factory=dict)  # docs with events/mentions/ids
+    entity_scores: dict[int, float] = field(default_factory=dict)  # entity row -> its score
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -119,7 +127,14 @@ class Table:
             return kept
         lo, hi = int(self.entity_rows[i]), int(self.entity_rows[i + 1])
         ents = tuple(
-            Entity(int(self.start[r]), int(self.end[r]), self.label(r), None, self.entity_texts.get(r))
+            Entity(
+                int(self.start[r]),
+                int(self.end[r]),
+                self.label(r),
+                None,
+                self.entity_texts.get(r),
+                self.entity_scores.get(r),
+            )
             for r in range(lo, hi)
         )
         return Document(self.ids[i], self.texts[i], ents, path=self.path, line=self.lines[i])
@@ -139,19 +154,26 @@ class Table:
                 [(e.start, e.end, e.label) for e in d.entities],
                 [e.text for e in d.entities],
                 d if keep else None,
+                scores=[e.score for e in d.entities],
             )
         return builder.build(path=path, format=format, sha256=sha256)
 
 
 class TableBuilder:
-    """Accumulates documents and flushes their spans to numpy in chunks (bounded memory)."""
+    """Accumulates documents and flushes their spans to numpy in chunks (bounded memory).
 
-    def __init__(self, reference: Mapping[str, str] | None = None) -> None:
+    With ``reference`` (document id -> gold text), a record without ``text`` takes the gold
+    text, and an equal text shares the gold's string instead of a copy.
+    """
+
+    def __init__(self, reference: Mapping[str, str] | None = None, *, path: str = "") -> None:
         self.ids: list[str] = []
         self.texts: list[str] = []
         self.lines: list[int] = []
         self.counts: list[int] = []
         self.entity_texts: dict[int, str] = {}
+        self.entity_scores: dict[int, float] = {}
+        self.path = path
         self.documents: dict[int, Document] = {}
         self.codes: LabelCodes = LabelCodes()
         self._starts: list[int] = []
@@ -179,17 +201,26 @@ class TableBuilder:
             texts = list(map(_TEXT, ents))
             if texts.count(None) != n:
                 self.entity_texts.update((base + k, t) for k, t in enumerate(texts) if t is not None)
+            scores = list(map(_SCORE, ents))
+            if scores.count(None) != n:
+                self.entity_scores.update((base + k, float(x)) for k, x in enumerate(scores) if x is not None)
         ids = list(map(_ID, docs))
-        self.ids.extend(ids)
-        if self.reference is None:
-            self.texts.extend(map(_DOC_TEXT, docs))
+        doc_texts = list(map(_DOC_TEXT, docs))
+        if self.reference is None and None not in doc_texts:
+            self.texts.extend(doc_texts)
         else:
-            self.texts.extend(map(self._shared, ids, map(_DOC_TEXT, docs)))
+            lines = range(first_line, first_line + len(docs))
+            self.texts.extend(map(self._shared, ids, doc_texts, lines))
+        self.ids.extend(ids)
         self.lines.extend(range(first_line, first_line + len(docs)))
         self.counts.extend(map(len, map(_ENTITIES, docs)))
 
-    def _shared(self, doc_id: str, text: str) -> str:
+    def _shared(self, doc_id: str, text: str | None, line: int) -> str:
         same = self.reference.get(doc_id) if self.reference is not None else None
+        if text is None:
+            if same is None:
+                raise missing_text(self.path, line, doc_id, gold=self.reference is None)
+            return same
         return same if same is not None and same == text else text
 
     def add(
@@ -200,12 +231,14 @@ class TableBuilder:
         spans: Sequence[tuple[int, int, str]],
         texts: Sequence[str | None],
         whole: Document | None = None,
+        *,
+        scores: Sequence[float | None] = (),
     ) -> None:
         """Add one document given its spans as (start, end, label) tuples (the exact path)."""
         if whole is not None:
             self.documents[len(self.ids)] = whole
         self.ids.append(doc_id)
-        self.texts.append(self._shared(doc_id, text))
+        self.texts.append(self._shared(doc_id, text, line))
         self.lines.append(line)
         n = len(spans)
         self.counts.append(n)
@@ -217,6 +250,9 @@ class TableBuilder:
             if list(texts).count(None) != n:
                 base = self._rows + len(self._starts) - n
                 self.entity_texts.update((base + k, t) for k, t in enumerate(texts) if t is not None)
+            if scores and list(scores).count(None) != n:
+                base = self._rows + len(self._starts) - n
+                self.entity_scores.update((base + k, float(x)) for k, x in enumerate(scores) if x is not None)
             if len(self._starts) >= CHUNK:
                 self._flush()
 
@@ -251,4 +287,18 @@ class TableBuilder:
             tuple(self.codes),
             self.entity_texts,
             self.documents,
+            self.entity_scores,
         )
+
+
+def missing_text(path: str, line: int, doc_id: str, *, gold: bool) -> Exception:
+    """The error for a record without ``text`` whose text cannot be taken from the gold set."""
+    from .errors import FormatError
+
+    where = f"{path}:{line}" if line else path or "<memory>"
+    if gold:
+        return FormatError(f"{where}: document {doc_id!r}: text is missing; a gold document needs its text")
+    return FormatError(
+        f"{where}: document {doc_id!r} has no text and is not in the gold set, so its text cannot be "
+        "taken from there; give its text or remove it"
+    )

@@ -7,6 +7,7 @@ with the slice it names only where it was given.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -73,9 +74,17 @@ def check_table(t: Table, *, offsets_required: bool = True) -> list[Problem]:
                 )
                 msg = f"entity text {expected!r} does not match text[{s}:{e}] = {actual!r}{hint}"
                 problems.append(Problem(_entity_where(t, row, d), msg, t.ids[d]))
+    for row, score in t.entity_scores.items():
+        if not 0.0 <= score <= 1.0:  # NaN fails too
+            d = int(t.doc[row])
+            msg = f"score {score!r} is not a number between 0 and 1; give scores as probabilities"
+            problems.append(Problem(_entity_where(t, row, d), msg, t.ids[d]))
     if offsets_required:
         for i, m in t.mentions():
-            msg = f"entity {m.text!r} ({m.label}) has no offsets; offset-free output is scored with --level document"
+            msg = (
+                f"entity {m.text!r} ({m.label}) has no offsets; ground it with --ground first|all, "
+                "or score names per document with --level document"
+            )
             problems.append(Problem(t.where(i), msg, t.ids[i]))
     return problems
 
@@ -107,7 +116,9 @@ def check_pair(gold: Table, pred: Table, *, allow_extra: bool, label_set: Collec
             msg = f"text differs from the gold text at offset {at}; predict on the gold document's exact text"
             problems.append(Problem(pred.where(i), msg, d))
     known = set(label_set) if label_set is not None else set(gold.label_names)
-    outside = {k: v for k, v in pred.label_counts().items() if k not in known}
+    counts = Counter(pred.label_counts())
+    counts.update(m.label for _, m in pred.mentions())
+    outside = {k: v for k, v in counts.items() if k not in known}
     if outside:
         listed = ", ".join(f"{k} ({v})" for k, v in sorted(outside.items()))
         notes.append(f"predicted labels outside the gold label set (scored as errors): {listed}")

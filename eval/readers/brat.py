@@ -47,12 +47,16 @@ def _text_bound(line: str, where: str) -> Entity:
     return Entity(int(found.group(1)), int(found.group(2)), label, ident, text)
 
 
-def read_ann(ann: Path) -> Document:
-    """One ``.ann`` file and the ``.txt`` beside it -> a Document with id = the file stem."""
+def read_ann(ann: Path, reference: Reference | None = None) -> Document:
+    """One ``.ann`` file and the ``.txt`` beside it -> a Document with id = the file stem.
+
+    Predictions may leave out the ``.txt``: the gold document of the same id gives the text.
+    """
     txt = ann.with_suffix(".txt")
-    if not txt.is_file():
-        raise FormatError(f"{ann}: its text file {txt.name} is missing; put the .txt beside the .ann")
     doc_id = ann.stem
+    gold = reference.get(doc_id) if reference is not None else None
+    if not txt.is_file() and gold is None:
+        raise FormatError(f"{ann}: its text file {txt.name} is missing; put the .txt beside the .ann")
     entities: list[Entity] = []
     first_seen: dict[str, int] = {}
     for line_no, raw in enumerate(_read_text(ann).split("\n"), 1):
@@ -73,13 +77,14 @@ def read_ann(ann: Path) -> Document:
             raise FormatError(f"{where}: id {ident} is used again (first at line {first_seen[ident]})")
         first_seen[ident] = line_no
         entities.append(entity)
-    return Document(doc_id, _read_text(txt), tuple(entities), path=str(ann))
+    text = _read_text(txt) if txt.is_file() or gold is None else gold.text
+    return Document(doc_id, text, tuple(entities), path=str(ann))
 
 
 def read_brat(path: Path, reference: Reference | None = None) -> list[Document]:
     """The documents of one ``.ann`` file or of every ``.ann`` below a folder (sorted by path)."""
     if not path.is_dir():
-        return [read_ann(path)]
+        return [read_ann(path, reference)]
     anns = sorted(path.rglob("*.ann"))
     if not anns:
         raise FormatError(f"{path}: no .ann files in this folder; brat input is .ann/.txt pairs")
@@ -91,7 +96,7 @@ def read_brat(path: Path, reference: Reference | None = None) -> list[Document]:
                 "document ids are file stems, so rename one of them"
             )
         first_seen[ann.stem] = ann
-    return [read_ann(ann) for ann in anns]
+    return [read_ann(ann, reference) for ann in anns]
 
 
 def _detect(path: Path, head: bytes) -> bool:

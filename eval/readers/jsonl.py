@@ -2,7 +2,8 @@
 
 Structure is checked here (types, required keys), each problem named ``file:line``; whether
 offsets fit the text is ``eval.validate``'s job. Entities with ``text`` but no offsets become
-offset-free ``Mention``s. Unknown fields are kept in ``Document.extra``.
+offset-free ``Mention``s. Unknown fields are kept in ``Document.extra``. A prediction record may
+leave out ``text``: given the gold texts (``reference``), the gold document's text is used.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import orjson
 
 from ..errors import FormatError
 from ..model import EMPTY, Argument, Document, Entity, Event, Mention, Span
-from ..table import EVENTS_OF, PLAIN_DECODER, Table, TableBuilder
+from ..table import EVENTS_OF, PLAIN_DECODER, Table, TableBuilder, missing_text
 from . import ReaderSpec, Reference, register
 
 _KNOWN = frozenset({"id", "text", "entities", "events"})
@@ -41,21 +42,31 @@ def _str(v: Any, what: str, *, optional: bool = False) -> Any:
     return v
 
 
+def _score(v: Any, what: str) -> float | None:
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, int | float) or not 0.0 <= v <= 1.0:
+        raise _Bad(f"{what} must be a number between 0 and 1, got {v!r}")
+    return float(v)
+
+
 def _entity(e: Any, i: int) -> Entity | Mention:
     if not isinstance(e, dict):
         raise _Bad(f"entities[{i}] must be an object")
     label = _str(e.get("label"), f"entities[{i}].label")
+    score = _score(e.get("score"), f"entities[{i}].score")
     if "start" not in e and "end" not in e:
         text = e.get("text")
         if not isinstance(text, str):
             raise _Bad(f"entities[{i}] has neither offsets (start/end) nor text")
-        return Mention(label, text)
+        return Mention(label, text, score)
     return Entity(
         _int(e.get("start"), f"entities[{i}].start"),
         _int(e.get("end"), f"entities[{i}].end"),
         label,
         _str(e.get("id"), f"entities[{i}].id", optional=True),
         _str(e.get("text"), f"entities[{i}].text", optional=True),
+        score,
     )
 
 
@@ -112,8 +123,11 @@ def _event(ev: Any, i: int) -> Event:
     )
 
 
-def parse_record(obj: Any, path: str, line: int) -> Document:
-    """One canonical JSON object -> Document (raises FormatError naming path:line)."""
+def parse_record(obj: Any, path: str, line: int, *, texts: Mapping[str, str] | None = None) -> Document:
+    """One canonical JSON object -> Document (raises FormatError naming path:line).
+
+    ``texts`` (document id -> gold text) supplies the text of a record that has none.
+    """
     try:
         if not isinstance(obj, dict):
             raise _Bad("each line must be a JSON object")
@@ -121,7 +135,13 @@ def parse_record(obj: Any, path: str, line: int) -> Document:
         if isinstance(doc_id, int) and not isinstance(doc_id, bool):
             doc_id = str(doc_id)
         doc_id = _str(doc_id, "id")
-        text = _str(obj.get("text"), "text")
+        if obj.get("text") is None:
+            gold_text = texts.get(doc_id) if texts is not None else None
+            if gold_text is None:
+                raise missing_text(path, line, doc_id, gold=texts is None)
+            text = gold_text
+        else:
+            text = _str(obj.get("text"), "text")
         raw_entities = obj.get("entities", [])
         if not isinstance(raw_entities, list):
             raise _Bad("entities must be a list")
@@ -142,13 +162,13 @@ def parse_record(obj: Any, path: str, line: int) -> Document:
         raise FormatError(f"{path}:{line}:{doc} {exc}; fix the record (see docs/formats.md)") from None
 
 
-def parse_line(raw: bytes, path: str, line: int) -> Document:
+def parse_line(raw: bytes, path: str, line: int, *, texts: Mapping[str, str] | None = None) -> Document:
     """One JSONL line -> Document, every problem a FormatError naming ``path:line``."""
     try:
         obj = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise FormatError(f"{path}:{line}: not valid JSON ({exc}); write one JSON object per line") from None
-    return parse_record(obj, path, line)
+    return parse_record(obj, path, line, texts=texts)
 
 
 def _open(path: Path) -> BinaryIO:
@@ -162,10 +182,11 @@ def _open(path: Path) -> BinaryIO:
 def read_jsonl(path: Path, reference: Reference | None = None) -> list[Document]:
     docs: list[Document] = []
     name = str(path)
+    texts = {doc_id: d.text for doc_id, d in reference.items()} if reference is not None else None
     with _open(path) as f:
         for line_no, raw in enumerate(f, 1):
             if raw.strip():
-                docs.append(parse_line(raw, name, line_no))
+                docs.append(parse_line(raw, name, line_no, texts=texts))
     return docs
 
 
@@ -192,7 +213,7 @@ def read_table(path: Path, *, sha256: str = "", reference: Mapping[str, str] | N
     The sha256 of the file is computed in the same pass unless given.
     """
     name = str(path)
-    builder = TableBuilder(reference)
+    builder = TableBuilder(reference, path=name)
     digest = hashlib.sha256()
     line_no = 1
     for block in _blocks(path, digest):
@@ -237,6 +258,7 @@ def _read_lines(block: bytes, first_line: int, builder: TableBuilder, name: str)
         if plain is not None and not plain.events:
             builder.add_block([plain], line_no)
             continue
-        whole = parse_line(raw, name, line_no)
+        whole = parse_line(raw, name, line_no, texts=builder.reference)
         spans = [(e.start, e.end, e.label) for e in whole.entities]
-        builder.add(whole.id, whole.text, line_no, spans, [e.text for e in whole.entities], whole)
+        texts = [e.text for e in whole.entities]
+        builder.add(whole.id, whole.text, line_no, spans, texts, whole, scores=[e.score for e in whole.entities])

@@ -38,7 +38,17 @@ def ent(start: int, end: int, label: str = "PERSON", **extra: object) -> dict:
 
 BAD_PREDICTIONS = {
     "invalid_json": (None, '{"id": "d1", "text": ', r"pred\.jsonl:1: not valid JSON"),
-    "missing_text": ({"id": "d1", "entities": []}, None, r"pred\.jsonl:1: document 'd1': text must be a string"),
+    "text_not_a_string": ({"id": "d1", "text": 3, "entities": []}, None, r"pred\.jsonl:1: document 'd1': text must be a string"),
+    "missing_text_not_in_gold": (
+        {"id": "zz", "entities": []},
+        None,
+        r"pred\.jsonl:1: document 'zz' has no text and is not in the gold set",
+    ),
+    "score_out_of_range": (
+        {"id": "d1", "entities": [ent(0, 5, score=1.5)]},
+        None,
+        r"pred\.jsonl:1: document 'd1': entities\[0\]\.score must be a number between 0 and 1",
+    ),
     "offset_not_int": (
         {"id": "d1", "text": TEXT, "entities": [ent("0", 5)]},
         None,
