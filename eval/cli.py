@@ -40,6 +40,11 @@ class LevelName(StrEnum):
     document = "document"
 
 
+class GroundName(StrEnum):
+    first = "first"
+    all = "all"
+
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich")
 
 
@@ -112,15 +117,49 @@ def evaluate_cli(
     ] = None,
     timeout: Annotated[float, typer.Option(help="Seconds the --extractor may run.")] = 600.0,
     max_errors: Annotated[int, typer.Option(help="Error cases listed in the HTML report.")] = 200,
+    fail_over: Annotated[
+        list[str] | None, typer.Option(help='Ceilings, e.g. "grounding.ungrounded_rate=0.05" (exit 1 above).')
+    ] = None,
+    label_map: Annotated[
+        str | None,
+        typer.Option(help='Rename predicted labels: a YAML/JSON file (PRED: GOLD or null) or "PER=PERSON,MISC=".'),
+    ] = None,
+    drop_unknown_labels: Annotated[
+        bool, typer.Option(help="Drop predictions whose label (after --label-map) is not a gold label.")
+    ] = False,
+    ground: Annotated[
+        GroundName | None,
+        typer.Option(help="Locate offset-free mentions in the text: first (one occurrence each) or all."),
+    ] = None,
+    ground_fuzzy: Annotated[
+        float | None, typer.Option(help="With --ground: also accept fuzzy matches scoring at least RATIO (0-1].")
+    ] = None,
+    min_overlap: Annotated[
+        float | None, typer.Option(help="partial/type: a prediction must cover this fraction (0-1] of the gold span.")
+    ] = None,
+    min_score: Annotated[
+        float | None, typer.Option(help="Drop predictions whose score is below T before scoring.")
+    ] = None,
+    sweep_scores: Annotated[
+        bool, typer.Option(help="Strict P/R/F1 at every distinct score, best thresholds, average precision.")
+    ] = False,
 ) -> None:
     from .counts import Scheme
     from .errors import GoldbenchError, UsageError
+    from .labelmap import parse_label_map
     from .pipeline import Options, evaluate, evaluate_extractor
     from .report import Level
     from .track import TrackOptions, track
 
     try:
         options = Options(
+            label_map=parse_label_map(label_map) if label_map is not None else None,
+            drop_unknown_labels=drop_unknown_labels,
+            ground=ground.value if ground is not None else None,
+            ground_fuzzy=ground_fuzzy,
+            min_overlap=min_overlap,
+            min_score=min_score,
+            sweep_scores=sweep_scores,
             schemes=tuple(Scheme(s.value) for s in scheme) if scheme else tuple(Scheme),
             labels=tuple(x.strip() for x in labels.split(",") if x.strip()) if labels else None,
             pred_format=pred_format,
@@ -143,6 +182,7 @@ def evaluate_cli(
         tracking = TrackOptions(
             baseline=str(baseline) if baseline else None,
             fail_under=tuple(fail_under or ()),
+            fail_over=tuple(fail_over or ()),
             max_drop=tuple(max_drop or ()),
             bootstrap=bootstrap,
             seed=seed,

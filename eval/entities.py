@@ -23,6 +23,7 @@ from .matching import (
     assign,
     candidate_pairs,
     restrict_to_same_label,
+    with_min_overlap,
 )
 from .report import Confusion, EntityScores, ErrorCase
 from .table import Table
@@ -119,11 +120,14 @@ def score_entities(
     per_document: bool = False,
     details: bool = False,
     max_errors: int = 200,
+    min_overlap: float | None = None,
 ) -> EntityResult:
     """Score predicted entities against gold. Documents are paired by id; gold order is kept.
 
     Predicted documents whose id is not in gold are ignored (validation reports them first).
     ``details`` adds error cases (strict scheme) and the label confusion matrix.
+    ``min_overlap`` (0 < F <= 1): a pair with other boundaries counts only when the prediction
+    covers at least that fraction of the gold span (nervaluate's ``min_overlap_percentage``).
     """
     doc_index = {d: i for i, d in enumerate(gold_table.ids)}
     n_docs = len(gold_table)
@@ -136,6 +140,8 @@ def score_entities(
     pred = _columns(pred_table, pred_map, index)
     gold, pred = _known_labels(gold), _known_labels(pred)
     cand = candidate_pairs(gold, pred)
+    if min_overlap is not None:
+        cand = with_min_overlap(cand, gold, pred, min_overlap)
     same_label = restrict_to_same_label(cand)
     n_labels = len(codes.names)
 

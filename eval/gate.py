@@ -9,6 +9,8 @@ report to the same paths)::
     events.trigger_classification.f1            ["events"]["micro"]["trigger_classification"]["f1"]
     events.types.Meet.argument_classification.f1  ["events"]["types"]["Meet"][...]["f1"]
     events.roles.Agent.argument_classification.f1 ["events"]["roles"]["Agent"][...]["f1"]
+    grounding.ungrounded_rate                   ["grounding"]["ungrounded_rate"]
+    grounding.labels.PERSON.ungrounded_rate     ["grounding"]["labels"]["PERSON"]["ungrounded_rate"]
 
 Labels, event types and roles may contain dots: they are everything between the group and the
 last two parts. Gate rules (which metrics the default ``--max-drop`` covers, how missing values
@@ -23,7 +25,7 @@ from typing import Any, NamedTuple
 
 from .counts import SCHEMES
 from .errors import UsageError
-from .report import EVENT_METRICS, Check, CheckKind, Gate
+from .report import EVENT_METRICS, Check, CheckKind, Gate, Settings
 
 STATISTICS: tuple[str, ...] = ("precision", "recall", "f1")
 HEADLINE: tuple[str, ...] = (
@@ -44,8 +46,11 @@ _KEYED_GROUPS: dict[str, frozenset[str]] = {
 _FORMS = (
     "entities.<scheme>.<statistic>, entities.macro.<scheme>.<statistic>, "
     "entities.labels.<LABEL>.<scheme>.<statistic>, events.<metric>.<statistic>, "
-    "events.types.<TYPE>.<metric>.<statistic>, events.roles.<ROLE>.<metric>.<statistic>"
+    "events.types.<TYPE>.<metric>.<statistic>, events.roles.<ROLE>.<metric>.<statistic>, "
+    "grounding.ungrounded_rate, grounding.labels.<LABEL>.ungrounded_rate"
 )
+GROUNDING_RATES: tuple[str, ...] = ("ungrounded_rate",)
+GROUNDING_COUNTS: tuple[str, ...] = ("mentions", "exact", "normalized", "fuzzy", "ungrounded")
 
 
 class MetricPath(NamedTuple):
@@ -78,6 +83,19 @@ def parse_metric_path(path: str) -> MetricPath | None:
     return None
 
 
+def grounding_keys(path: str) -> tuple[str, ...] | None:
+    """``grounding.<stat>`` or ``grounding.labels.<LABEL>.<stat>`` as JSON keys, else None."""
+    parts = path.split(".")
+    stats = (*GROUNDING_RATES, *GROUNDING_COUNTS)
+    if len(parts) < 2 or parts[0] != "grounding" or parts[-1] not in stats:
+        return None
+    if len(parts) == 2:
+        return ("grounding", parts[1])
+    if len(parts) >= 4 and parts[1] == "labels" and all(parts[2:-1]):
+        return ("grounding", "labels", ".".join(parts[2:-1]), parts[-1])
+    return None
+
+
 def metric_value(report_json: Mapping[str, Any], path: str) -> float | None:
     """The number at ``path`` in a report's JSON, or None when it is not there.
 
@@ -87,10 +105,11 @@ def metric_value(report_json: Mapping[str, Any], path: str) -> float | None:
     if path in report_json:
         return _number(report_json[path])
     parsed = parse_metric_path(path)
-    if parsed is None:
+    keys = parsed.json_keys if parsed is not None else grounding_keys(path)
+    if keys is None:
         return None
     node: Any = report_json
-    for key in parsed.json_keys:
+    for key in keys:
         if not isinstance(node, Mapping) or key not in node:
             return None
         node = node[key]
@@ -166,13 +185,15 @@ def run_gate(
     max_drop: Mapping[str, float],
     baseline_json: Mapping[str, Any] | None,
     baseline_path: str | None,
+    fail_over: Mapping[str, float] | None = None,
 ) -> Gate:
-    """One ``Check`` per floor, then one per max-drop metric; a missing value always fails.
+    """One ``Check`` per floor, then per ceiling, then per max-drop metric; a missing value fails.
 
     The default budget covers every floor metric, ``entities.strict.f1``, and the headline
     event metrics present in the report or the baseline; ``max_drop`` overrides it per metric.
     """
     checks = [_floor(report_json, metric, threshold) for metric, threshold in fail_under.items()]
+    checks += [_ceiling(report_json, metric, threshold) for metric, threshold in (fail_over or {}).items()]
     budgets = _budgets(report_json, baseline_json, fail_under, max_drop_default, max_drop)
     matches: bool | None = None
     if baseline_json is not None:
@@ -221,6 +242,54 @@ def _floor(report_json: Mapping[str, Any], metric: str, threshold: float) -> Che
     else:
         passed, message = False, f"{value:.4f} < floor {threshold:.4f}"
     return Check(metric, CheckKind.FLOOR, threshold, value, None, passed, message)
+
+
+def _ceiling(report_json: Mapping[str, Any], metric: str, threshold: float) -> Check:
+    value = metric_value(report_json, metric)
+    if value is None:
+        passed, message = False, f"missing from the report, so the ceiling {threshold:.4f} cannot be checked"
+    elif value <= threshold + _EPS:
+        passed, message = True, f"{value:.4f} <= ceiling {threshold:.4f}"
+    else:
+        passed, message = False, f"{value:.4f} > ceiling {threshold:.4f}"
+    return Check(metric, CheckKind.CEILING, threshold, value, None, passed, message)
+
+
+def check_settings(
+    report_json: Mapping[str, Any], baseline_json: Mapping[str, Any], *, baseline_path: str | None
+) -> None:
+    """Refuse (``UsageError``, exit 2) a baseline scored under other settings than the report.
+
+    A report without a ``settings`` block was made before settings were recorded, that is with
+    every option at its default. Keys in ``Settings.NOT_COMPARED`` are not compared.
+    """
+    from .render.json import settings_to_dict
+
+    defaults = settings_to_dict(Settings())
+    ours = _get(report_json, "settings")
+    theirs = _get(baseline_json, "settings")
+    ours = ours if isinstance(ours, Mapping) else defaults
+    theirs = theirs if isinstance(theirs, Mapping) else defaults
+    for key in sorted(set(ours) | set(theirs)):
+        if key in Settings.NOT_COMPARED:
+            continue
+        a, b = ours.get(key, defaults.get(key)), theirs.get(key, defaults.get(key))
+        if a != b:
+            where = baseline_path or "the baseline"
+            raise UsageError(
+                f"{where} was scored with {key}={_setting(b)}, this run with {key}={_setting(a)}; "
+                "score the baseline with the same options to compare"
+            )
+
+
+def _setting(value: Any) -> str:
+    if value is None:
+        return "(not set)"
+    if isinstance(value, str):
+        return value
+    import orjson
+
+    return orjson.dumps(value).decode()
 
 
 def _gold_problem(
@@ -282,6 +351,9 @@ def _items(spec: str | Sequence[str], *, option: str) -> list[str]:
 
 
 def _metric(path: str, *, option: str) -> str:
+    keys = grounding_keys(path)
+    if keys is not None and keys[-1] in GROUNDING_RATES and option != "--max-drop":
+        return path
     parsed = parse_metric_path(path)
     if (
         parsed is None

@@ -227,7 +227,25 @@ def assign(scheme: Scheme, gold: SpanColumns, pred: SpanColumns, cand: Candidate
     return Assignment(np.concatenate([g1, g2]), np.concatenate([p1, p2]), tier)
 
 
+def _subset(cand: Candidates, m: BoolArray) -> Candidates:
+    return Candidates(cand.gold[m], cand.pred[m], cand.same_bounds[m], cand.same_label[m], cand.distance[m])
+
+
 def restrict_to_same_label(cand: Candidates) -> Candidates:
     """The candidates for per-label scoring (CoNLL convention: each label scored alone)."""
-    m = cand.same_label
-    return Candidates(cand.gold[m], cand.pred[m], cand.same_bounds[m], cand.same_label[m], cand.distance[m])
+    return _subset(cand, cand.same_label)
+
+
+def with_min_overlap(cand: Candidates, gold: SpanColumns, pred: SpanColumns, fraction: float) -> Candidates:
+    """The pairs in which the prediction covers at least ``fraction`` of the gold span.
+
+    Computed as nervaluate 1.2.1 does (``overlap / gold length * 100 >= percentage``), so that
+    its ``min_overlap_percentage = 100 * fraction`` gives the same pairs. Same-boundary pairs
+    always qualify; only overlap pairs (tier 2, and tier 1 of ``type``) are removed.
+    """
+    g, p = cand.gold, cand.pred
+    overlap = np.minimum(gold.end[g], pred.end[p]).astype(np.int64) - np.maximum(gold.start[g], pred.start[p])
+    length = (gold.end[g] - gold.start[g]).astype(np.int64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        enough = (overlap / length) * 100.0 >= fraction * 100.0
+    return _subset(cand, enough | cand.same_bounds)

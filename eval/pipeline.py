@@ -16,10 +16,11 @@ from .counts import Scheme
 from .entities import DocStats, score_entities
 from .errors import Problem, ValidationError
 from .io import read_manifest
+from .labelmap import LabelMap
 from .model import Document
 from .readers import read_corpus, resolve
 from .readers.jsonl import read_table
-from .report import EventScores, Level, Report, Source
+from .report import ErrorCase, EventScores, Level, Report, Settings, Source
 from .table import Table
 from .validate import check_pair, check_table
 
@@ -37,6 +38,56 @@ class Options:
     details: bool = False  # error cases and confusion matrix (HTML report)
     max_errors: int = 200
     aliases: str | None = None
+    # Transformations of the predictions, recorded in the report's settings (docs/metrics.md).
+    label_map: LabelMap | None = None
+    drop_unknown_labels: bool = False
+    ground: str | None = None  # "first" | "all": ground offset-free mentions at mention level
+    ground_fuzzy: float | None = None
+    min_overlap: float | None = None
+    min_score: float | None = None
+    sweep_scores: bool = False
+    bio_mode: str | None = None
+    bio_style: str | None = None
+    pred_fields: str | None = None
+
+    def __post_init__(self) -> None:
+        from .errors import UsageError
+
+        for name, value, low_open in (
+            ("--min-overlap", self.min_overlap, True),
+            ("--ground-fuzzy", self.ground_fuzzy, True),
+            ("--min-score", self.min_score, False),
+        ):
+            if value is not None and not ((value > 0.0 if low_open else value >= 0.0) and value <= 1.0):
+                bounds = "0 < F <= 1" if low_open else "0 <= T <= 1"
+                raise UsageError(f"{name} takes a number with {bounds}, got {value:g}")
+        if self.ground is not None and self.ground not in ("first", "all"):
+            raise UsageError(f"--ground is first or all, got {self.ground!r}")
+        if self.ground_fuzzy is not None and self.ground is None:
+            raise UsageError("--ground-fuzzy needs --ground first|all")
+        if self.ground is not None and self.level is Level.DOCUMENT:
+            raise UsageError("--ground grounds mentions for --level mention; --level document needs no offsets")
+        if self.min_overlap is not None and self.level is Level.DOCUMENT:
+            raise UsageError("--min-overlap compares offsets; it has no meaning with --level document")
+        if self.sweep_scores and self.level is Level.DOCUMENT:
+            raise UsageError("--sweep-scores scores offsets (strict); use it with --level mention")
+
+    def settings(self) -> Settings:
+        """What the report records of these options (and the gate compares)."""
+        m = self.label_map
+        return Settings(
+            label_map=dict(m.mapping) if m is not None else None,
+            label_map_sha256=m.sha256 if m is not None else None,
+            label_map_source=m.source if m is not None else None,
+            drop_unknown_labels=self.drop_unknown_labels,
+            ground=self.ground,
+            ground_fuzzy=self.ground_fuzzy,
+            min_overlap=self.min_overlap,
+            min_score=self.min_score,
+            bio_mode=self.bio_mode,
+            bio_style=self.bio_style,
+            pred_fields=self.pred_fields,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,13 +180,21 @@ def evaluate_extractor(
 def score_tables(
     gold: Table, pred: Table, *, options: Options = Options(), label_set: Sequence[str] | None = None
 ) -> Outcome:
-    """Validate predictions against a checked gold table and score them."""
+    """Validate predictions against a checked gold table, transform them as the options say
+    (min score, label map, unknown labels, grounding) and score them."""
     mention_level = options.level is Level.MENTION
-    problems = check_table(pred, offsets_required=mention_level)
+    problems = check_table(pred, offsets_required=mention_level and options.ground is None)
+    _raise_if(problems)
+    pred, notes = _transform(gold, pred, options, label_set)
     findings = check_pair(gold, pred, allow_extra=options.allow_extra, label_set=label_set)
-    _raise_if(problems + findings.problems)
+    _raise_if(findings.problems)
+    grounding = None
+    ungrounded: Sequence[Any] = ()
+    if options.ground is not None:
+        pred, grounding, ungrounded = _ground(pred, options)
     documents = functools.cache(lambda: (gold.to_documents(), pred.to_documents()))  # small-data paths only
     events = _score_events(gold, pred, documents, options)
+    thresholds = None
     if mention_level:
         result = score_entities(
             gold,
@@ -145,9 +204,13 @@ def score_tables(
             per_document=options.per_document,
             details=options.details,
             max_errors=options.max_errors,
+            min_overlap=options.min_overlap,
         )
         scores, stats, errors, confusion = result.scores, result.doc_stats, result.errors, result.confusion
+        errors = _mark_ungrounded(errors, ungrounded)
         schemes = options.schemes
+        if options.sweep_scores:
+            thresholds = _thresholds(gold, pred, options.labels)
     else:
         scores, stats = _offset_free(*documents(), options)
         errors, confusion = (), None
@@ -161,11 +224,80 @@ def score_tables(
         level=options.level,
         schemes=schemes,
         events=events[0] if events is not None else None,
-        notes=tuple(findings.notes),
+        notes=(*notes, *findings.notes),
         errors=errors,
         confusion=confusion,
+        settings=options.settings(),
+        grounding=grounding,
+        thresholds=thresholds,
     )
     return Outcome(report, stats, gold)
+
+
+def _transform(
+    gold: Table, pred: Table, options: Options, label_set: Sequence[str] | None
+) -> tuple[Table, list[str]]:
+    """``--min-score``, then ``--label-map``, then ``--drop-unknown-labels``; their notes."""
+    from . import transform
+
+    notes: list[str] = []
+    if options.min_score is not None:
+        pred, more = transform.min_score(pred, options.min_score)
+        notes += more
+    if options.label_map is not None:
+        pred, more = transform.map_labels(pred, options.label_map)
+        notes += more
+    if options.drop_unknown_labels:
+        known = set(label_set) if label_set is not None else set(gold.label_names)
+        pred, more = transform.drop_unknown(pred, known)
+        notes += more
+    return pred, notes
+
+
+def _ground(pred: Table, options: Options) -> tuple[Table, Any, Sequence[Any]]:
+    from .grounding import Policy, ground
+
+    assert options.ground is not None
+    result = ground(pred.to_documents(), policy=Policy(options.ground), fuzzy=options.ground_fuzzy)
+    table = Table.from_documents(result.documents, path=pred.path, format=pred.format, sha256=pred.sha256)
+    return table, result.grounding, result.ungrounded
+
+
+def _mark_ungrounded(errors: tuple[ErrorCase, ...], ungrounded: Sequence[Any]) -> tuple[ErrorCase, ...]:
+    """Spurious error cases at a grounding placeholder become ``ungrounded`` cases (offsets -1)."""
+    if not ungrounded:
+        return errors
+    where = {(u.doc_id, u.start): u for u in ungrounded}
+    out = []
+    for e in errors:
+        u = where.get((e.doc_id, e.start)) if e.kind == "spurious" else None
+        out.append(e if u is None else ErrorCase(e.doc_id, "ungrounded", -1, -1, u.label, None, "", u.text, ""))
+    return tuple(out)
+
+
+def _thresholds(gold: Table, pred: Table, labels: Sequence[str] | None) -> Any:
+    """``--sweep-scores`` over gold and predictions coded alike (gold document numbering)."""
+    import numpy as np
+
+    from .sweep import score_thresholds
+    from .transform import scores_column
+
+    present = set(gold.label_names) | set(pred.label_names)
+    names = sorted(present & set(labels) if labels else present)
+    index = {n: i for i, n in enumerate(names)}
+    doc_index = {d: i for i, d in enumerate(gold.ids)}
+
+    def columns(t: Table, doc_map: Any) -> tuple[Any, Any, Any, Any, Any]:
+        recode = np.asarray([index.get(n, -1) for n in t.label_names] or [0], dtype=np.int64)
+        doc, code = doc_map[t.doc], recode[t.label_codes]
+        keep = (doc >= 0) & (code >= 0)
+        return doc[keep], t.start[keep], t.end[keep], code[keep], keep
+
+    g = columns(gold, np.arange(len(gold), dtype=np.int64))
+    pred_map = np.fromiter((doc_index.get(x, -1) for x in pred.ids), dtype=np.int64, count=len(pred))
+    p = columns(pred, pred_map)
+    scores = scores_column(pred)[p[4]]
+    return score_thresholds(g[:4], p[:4], scores, tuple(names))
 
 
 def _score_events(

@@ -102,6 +102,7 @@ class Comparison:
 
 class CheckKind(enum.Enum):
     FLOOR = "floor"  # --fail-under metric=value
+    CEILING = "ceiling"  # --fail-over metric=value (e.g. grounding.ungrounded_rate)
     MAX_DROP = "max_drop"  # --max-drop [metric=]value against a baseline
 
 
@@ -149,6 +150,95 @@ class RunInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class Settings:
+    """Every transformation applied to the predictions before scoring (``"settings"`` in JSON).
+
+    Two reports compare only when their settings are equal (the gate refuses a baseline made
+    under other settings). ``None`` means the option was not used. ``label_map_sha256`` is the
+    sha256 of the map as canonical JSON, so the same map inline or in a file hashes the same.
+    """
+
+    label_map: dict[str, str | None] | None = None  # --label-map (predicted label -> gold label)
+    label_map_sha256: str | None = None
+    label_map_source: str | None = None  # the file, or "inline" (not compared)
+    drop_unknown_labels: bool = False  # --drop-unknown-labels
+    ground: str | None = None  # --ground first|all
+    ground_fuzzy: float | None = None  # --ground-fuzzy RATIO
+    min_overlap: float | None = None  # --min-overlap F
+    min_score: float | None = None  # --min-score T
+    bio_mode: str | None = None  # --bio-mode (token files)
+    bio_style: str | None = None  # --bio-style (token files)
+    pred_fields: str | None = None  # --pred-fields
+
+    NOT_COMPARED = frozenset({"label_map_source", "label_map"})  # the sha256 stands for the map
+
+
+@dataclass(frozen=True, slots=True)
+class GroundingCounts:
+    """How offset-free mentions were located in the document text, by match level."""
+
+    mentions: int = 0
+    exact: int = 0
+    normalized: int = 0
+    fuzzy: int = 0
+    ungrounded: int = 0
+
+    @property
+    def ungrounded_rate(self) -> float:
+        """Ungrounded (hallucinated) mentions over all mentions; 0.0 when there are none."""
+        return self.ungrounded / self.mentions if self.mentions else 0.0
+
+    def __add__(self, other: GroundingCounts) -> GroundingCounts:
+        return GroundingCounts(
+            self.mentions + other.mentions,
+            self.exact + other.exact,
+            self.normalized + other.normalized,
+            self.fuzzy + other.fuzzy,
+            self.ungrounded + other.ungrounded,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Grounding:
+    """``--ground``: the policy, the totals and the same counts per (mapped) predicted label."""
+
+    policy: str  # "first" | "all"
+    total: GroundingCounts
+    labels: dict[str, GroundingCounts]
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdPoint:
+    """Strict scores keeping only the predictions with score >= ``threshold``."""
+
+    threshold: float
+    correct: int
+    actual: int
+    possible: int
+    precision: float
+    recall: float
+    f1: float
+
+
+@dataclass(frozen=True, slots=True)
+class Sweep:
+    """The strict P/R/F1 curve over every distinct score, its best-F1 point and average precision."""
+
+    points: tuple[ThresholdPoint, ...]  # thresholds descending
+    best: ThresholdPoint | None
+    average_precision: float
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """``--sweep-scores``: the micro sweep and one per label; ``unscored`` predictions are always kept."""
+
+    micro: Sweep
+    labels: dict[str, Sweep]
+    unscored: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     gold: Source
     predictions: Source
@@ -164,3 +254,6 @@ class Report:
     gate: Gate | None = None
     baseline: dict[str, float] | None = None  # metric path -> baseline value (--baseline)
     run: RunInfo | None = None  # --extractor
+    settings: Settings = Settings()
+    grounding: Grounding | None = None  # --ground
+    thresholds: Thresholds | None = None  # --sweep-scores

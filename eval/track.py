@@ -20,6 +20,7 @@ from .report import Report
 class TrackOptions:
     baseline: str | None = None
     fail_under: tuple[str, ...] = ()
+    fail_over: tuple[str, ...] = ()
     max_drop: tuple[str, ...] = ()
     bootstrap: int = 0
     seed: int = 0
@@ -27,12 +28,12 @@ class TrackOptions:
 
     @property
     def gates(self) -> bool:
-        return bool(self.fail_under or self.max_drop)
+        return bool(self.fail_under or self.fail_over or self.max_drop)
 
 
 def track(outcome: Outcome, *, options: TrackOptions, against: Outcome | None = None) -> Report:
     """The report of ``outcome`` with statistics, baseline values and gate checks added."""
-    from .gate import parse_max_drop, parse_thresholds, run_gate
+    from .gate import check_settings, parse_max_drop, parse_thresholds, run_gate
     from .render.json import flatten_metrics, read_report, report_to_dict
 
     report = outcome.report
@@ -54,12 +55,14 @@ def track(outcome: Outcome, *, options: TrackOptions, against: Outcome | None = 
         )
     baseline_json = read_report(options.baseline) if options.baseline else None
     if baseline_json is not None:
+        check_settings(report_to_dict(report), baseline_json, baseline_path=options.baseline)
         changes["baseline"] = flatten_metrics(baseline_json, source=str(options.baseline))
     if options.gates:
         default, per_metric = parse_max_drop(list(options.max_drop)) if options.max_drop else (None, {})
         changes["gate"] = run_gate(
             report_to_dict(dataclasses.replace(report, **changes)),  # type: ignore[arg-type]
             fail_under=parse_thresholds(list(options.fail_under), option="--fail-under") if options.fail_under else {},
+            fail_over=parse_thresholds(list(options.fail_over), option="--fail-over") if options.fail_over else {},
             max_drop_default=default,
             max_drop=per_metric,
             baseline_json=baseline_json,

@@ -10,7 +10,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ..counts import Counts, Metrics, Scheme
-from ..report import EVENT_METRICS, Check, Confusion, ErrorCase, Gate, Interval, Report, RunInfo
+from ..report import (
+    EVENT_METRICS,
+    Check,
+    Confusion,
+    ErrorCase,
+    Gate,
+    Grounding,
+    GroundingCounts,
+    Interval,
+    Report,
+    RunInfo,
+    Settings,
+    Sweep,
+    Thresholds,
+)
 
 DECIMALS = 3
 CONTEXT_CHARS = 60  # characters of document text shown on each side of an error span
@@ -154,3 +168,55 @@ def error_labels(case: ErrorCase) -> tuple[str, str]:
     if case.kind == "spurious":
         return none, case.label
     return case.other_label or none, case.label
+
+
+GROUNDING_COLUMNS: tuple[str, ...] = ("mentions", "exact", "normalized", "fuzzy", "ungrounded", "ungrounded rate")
+THRESHOLD_COLUMNS: tuple[str, ...] = ("best threshold", "P", "R", "F1", "average precision")
+
+
+def settings_rows(settings: Settings) -> list[tuple[str, str]]:
+    """``(option, value)`` of every setting that is not at its default, in a fixed order."""
+    rows: list[tuple[str, str]] = []
+    if settings.label_map is not None:
+        pairs = ", ".join(f"{k}→{v if v is not None else 'drop'}" for k, v in sorted(settings.label_map.items()))
+        sha = (settings.label_map_sha256 or "")[:12]
+        rows.append(("label map", f"{settings.label_map_source}: {pairs} (sha256 {sha})"))
+    if settings.drop_unknown_labels:
+        rows.append(("unknown labels", "dropped"))
+    if settings.ground is not None:
+        fuzzy = f", fuzzy ≥ {settings.ground_fuzzy:g}" if settings.ground_fuzzy is not None else ""
+        rows.append(("grounding", f"{settings.ground}{fuzzy}"))
+    for name, value in (
+        ("min overlap", settings.min_overlap),
+        ("min score", settings.min_score),
+        ("BIO mode", settings.bio_mode),
+        ("BIO style", settings.bio_style),
+        ("pred fields", settings.pred_fields),
+    ):
+        if value is not None:
+            rows.append((name, f"{value:g}" if isinstance(value, float) else str(value)))
+    return rows
+
+
+def grounding_texts(c: GroundingCounts) -> list[str]:
+    """The cells of one grounding row, in ``GROUNDING_COLUMNS`` order."""
+    counts = (c.mentions, c.exact, c.normalized, c.fuzzy, c.ungrounded)
+    return [*map(str, counts), number(c.ungrounded_rate)]
+
+
+def grounding_rows(g: Grounding) -> list[tuple[str, GroundingCounts]]:
+    """``("all", totals)`` then one row per label, sorted."""
+    return [("all", g.total), *sorted(g.labels.items())]
+
+
+def sweep_texts(s: Sweep) -> list[str]:
+    """Best threshold with its P/R/F1, and average precision (``n/a`` without scored predictions)."""
+    if s.best is None:
+        return ["n/a", "n/a", "n/a", "n/a", number(s.average_precision)]
+    b = s.best
+    return [f"{b.threshold:g}", number(b.precision), number(b.recall), number(b.f1), number(s.average_precision)]
+
+
+def sweep_rows(t: Thresholds) -> list[tuple[str, Sweep]]:
+    """``("micro", sweep)`` then one row per label, sorted."""
+    return [("micro", t.micro), *sorted(t.labels.items())]

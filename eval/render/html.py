@@ -14,14 +14,18 @@ import re
 from collections.abc import Iterable, Sequence
 
 from ..counts import PRF, Metrics
-from ..report import SCHEMA, Check, Confusion, ErrorCase, Report
+from ..report import SCHEMA, Check, Confusion, ErrorCase, Report, Sweep
 from .common import (
+    GROUNDING_COLUMNS,
+    THRESHOLD_COLUMNS,
     checks_failed_first,
     confusion_axis,
     delta_text,
     error_context,
     error_labels,
     event_metric_names,
+    grounding_rows,
+    grounding_texts,
     headlines,
     label_rows,
     metric_title,
@@ -32,6 +36,9 @@ from .common import (
     ratio_texts,
     run_text,
     schemes_of,
+    settings_rows,
+    sweep_rows,
+    sweep_texts,
     value_text,
 )
 
@@ -73,7 +80,7 @@ svg text { font:12px system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;
                  white-space:normal; overflow-wrap:anywhere; }
 mark { padding:0 2px; border-radius:3px; }
 mark.missed { background:#ffd8b5; } mark.spurious { background:#ffcecb; }
-mark.incorrect, mark.partial { background:#fff1a8; }
+mark.incorrect, mark.partial { background:#fff1a8; } mark.ungrounded { background:#e5d4ff; }
 .kind { font-size:12px; font-weight:600; padding:1px 7px; border-radius:999px; background:var(--soft);
         border:1px solid var(--line); white-space:nowrap; }
 .muted { color:var(--muted); }
@@ -92,7 +99,11 @@ def render_html(report: Report, *, max_errors: int = MAX_ERRORS) -> str:
         sections.append('<ul class="notes">' + "".join(f"<li>{_e(n)}</li>" for n in report.notes) + "</ul>")
     if report.gate is not None:
         sections.append(_gate(report))
+    if report.grounding is not None:
+        sections.append(_grounding(report))
     sections += [_micro(report), _labels(report)]
+    if report.thresholds is not None:
+        sections.append(_thresholds(report))
     if report.confusion is not None:
         sections.append(_confusion(report.confusion))
     if report.events is not None:
@@ -168,6 +179,7 @@ def _header(report: Report) -> str:
                 f"{_e(r.extractor)}: {run_text(r)}",
             )
         )
+    rows += [(name, _e(value)) for name, value in settings_rows(report.settings)]
     if report.gate is not None and report.gate.baseline_path is not None:
         same = report.gate.baseline_gold_matches
         warning = " <strong>(scored on a different gold set)</strong>" if same is False else ""
@@ -227,6 +239,69 @@ def _labels(report: Report) -> str:
     table = _table([*header, "precision", "recall", "F1"], rows)
     chart = _bar_chart([(label, c.metrics) for label, c in items]) if items else "<p>no labels</p>"
     return f'<section id="labels"><h2>Per label ({_e(scheme.value)})</h2>{chart}{table}</section>'
+
+
+def _grounding(report: Report) -> str:
+    assert report.grounding is not None
+    rows = [_tr([_e(name), *grounding_texts(c)]) for name, c in grounding_rows(report.grounding)]
+    table = _table(["label", *GROUNDING_COLUMNS], rows)
+    policy = _e(report.grounding.policy)
+    return f'<section id="grounding"><h2>Grounding of offset-free mentions ({policy})</h2>{table}</section>'
+
+
+def _thresholds(report: Report) -> str:
+    assert report.thresholds is not None
+    t = report.thresholds
+    rows = [_tr([_e(name), *[_e(x) for x in sweep_texts(sw)]]) for name, sw in sweep_rows(t)]
+    note = f"<p class=muted>{t.unscored} predictions without a score are kept at every threshold.</p>"
+    return (
+        '<section id="thresholds"><h2>Score thresholds (strict)</h2>'
+        + _pr_curve(t.micro)
+        + _table(["", *THRESHOLD_COLUMNS], rows)
+        + (note if t.unscored else "")
+        + "</section>"
+    )
+
+
+def _pr_curve(sweep: Sweep) -> str:
+    """Precision (y) against recall (x) of the micro sweep, one point per threshold; the best-F1 point ringed."""
+    left, top, size = 56, 16, 320
+    width, height = left + size + 30, top + size + 46
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="precision-recall curve">'
+    ]
+    for k in range(5):
+        v = k / 4
+        x, y = left + size * v, top + size * (1 - v)
+        parts.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + size}" stroke="#d0d7de"/>')
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + size}" y2="{y:.1f}" stroke="#d0d7de"/>')
+        parts.append(f'<text x="{x:.1f}" y="{top + size + 16}" text-anchor="middle" fill="#656d76">{v:.2f}</text>')
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#656d76">{v:.2f}</text>')
+    parts.append(f'<text x="{left + size / 2}" y="{height - 6}" text-anchor="middle">recall</text>')
+    parts.append(
+        f'<text x="14" y="{top + size / 2}" text-anchor="middle" transform="rotate(-90 14 {top + size / 2})">'
+        "precision</text>"
+    )
+
+    def xy(recall: float, precision: float) -> str:
+        return f"{left + size * recall:.1f},{top + size * (1 - precision):.1f}"
+
+    if sweep.points:
+        line = " ".join(xy(p.recall, p.precision) for p in sweep.points)
+        parts.append(f'<polyline points="{line}" fill="none" stroke="{BAR_COLOURS[0][1]}" stroke-width="2"/>')
+        for p in sweep.points:
+            cx, cy = xy(p.recall, p.precision).split(",")
+            tip = f"threshold {p.threshold:g}: P {number(p.precision)}, R {number(p.recall)}, F1 {number(p.f1)}"
+            parts.append(
+                f'<circle cx="{cx}" cy="{cy}" r="2.5" fill="{BAR_COLOURS[0][1]}"><title>{_e(tip)}</title></circle>'
+            )
+    if sweep.best is not None:
+        cx, cy = xy(sweep.best.recall, sweep.best.precision).split(",")
+        parts.append(f'<circle cx="{cx}" cy="{cy}" r="6" fill="none" stroke="{BAR_COLOURS[2][1]}" stroke-width="2">')
+        parts.append(f"<title>best F1 at threshold {sweep.best.threshold:g}</title></circle>")
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 def _short(text: str, limit: int) -> str:
@@ -389,7 +464,7 @@ def _error_row(case: ErrorCase) -> str:
     gold, predicted = error_labels(case)
     context = f'{_e(_one_line(left))}<mark class="{_e(case.kind)}">{_e(_one_line(span))}</mark>{_e(_one_line(right))}'
     cells = [_e(case.doc_id), f'<span class="kind">{_e(case.kind)}</span>', _e(gold), _e(predicted)]
-    cells += [f"{case.start}–{case.end}", context]
+    cells += [f"{case.start}–{case.end}" if case.start >= 0 else "not in the text", context]
     return "<tr>" + "".join(f"<td>{c}</td>" for c in cells[:-1]) + f'<td class="ctx">{cells[-1]}</td></tr>'
 
 

@@ -17,7 +17,18 @@ import orjson
 
 from ..counts import PRF, Counts, Scheme
 from ..errors import FormatError
-from ..report import SCHEMA, Confusion, EventScores, Gate, Report
+from ..report import (
+    SCHEMA,
+    Confusion,
+    EventScores,
+    Gate,
+    Grounding,
+    GroundingCounts,
+    Report,
+    Settings,
+    Sweep,
+    Thresholds,
+)
 from .common import confusion_axis, event_metric_names, schemes_of
 
 RATIOS: tuple[str, ...] = ("precision", "recall", "f1")
@@ -32,7 +43,12 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "gold": _source(report.gold.path, report.gold.sha256, report.gold.documents),
         "predictions": _source(report.predictions.path, report.predictions.sha256, report.predictions.documents),
         "entities": _entities(report, schemes),
+        "settings": settings_to_dict(report.settings),
     }
+    if report.grounding is not None:
+        out["grounding"] = _grounding(report.grounding)
+    if report.thresholds is not None:
+        out["thresholds"] = _thresholds(report.thresholds)
     if report.events is not None:
         out["events"] = _events(report.events)
     if report.notes:
@@ -157,6 +173,59 @@ def _events(events: EventScores) -> dict[str, Any]:
 
 def _confusion(c: Confusion) -> dict[str, Any]:
     return {"labels": list(confusion_axis(c)), "matrix": [list(row) for row in c.matrix]}
+
+
+SETTINGS_KEYS = (
+    "label_map",
+    "label_map_sha256",
+    "label_map_source",
+    "drop_unknown_labels",
+    "ground",
+    "ground_fuzzy",
+    "min_overlap",
+    "min_score",
+    "bio_mode",
+    "bio_style",
+    "pred_fields",
+)
+GROUNDING_KEYS = ("mentions", "exact", "normalized", "fuzzy", "ungrounded", "ungrounded_rate")
+POINT_KEYS = ("threshold", "correct", "actual", "possible", "precision", "recall", "f1")
+
+
+def settings_to_dict(settings: Settings) -> dict[str, Any]:
+    """The settings block: every key always written, ``null`` for an option not used."""
+    out = _record(settings, SETTINGS_KEYS)
+    if settings.label_map is not None:
+        out["label_map"] = dict(sorted(settings.label_map.items()))
+    return out
+
+
+def _grounding_counts(c: GroundingCounts) -> dict[str, Any]:
+    return _record(c, GROUNDING_KEYS)
+
+
+def _grounding(g: Grounding) -> dict[str, Any]:
+    return {
+        "policy": g.policy,
+        **_grounding_counts(g.total),
+        "labels": {label: _grounding_counts(c) for label, c in sorted(g.labels.items())},
+    }
+
+
+def _sweep(s: Sweep) -> dict[str, Any]:
+    return {
+        "best": _record(s.best, POINT_KEYS) if s.best is not None else None,
+        "average_precision": s.average_precision,
+        "points": [_record(p, POINT_KEYS) for p in s.points],
+    }
+
+
+def _thresholds(t: Thresholds) -> dict[str, Any]:
+    return {
+        "unscored": t.unscored,
+        "micro": _sweep(t.micro),
+        "labels": {label: _sweep(s) for label, s in sorted(t.labels.items())},
+    }
 
 
 # The keys of these records are part of the contract: named here, not taken from the dataclasses.

@@ -12,9 +12,13 @@ from collections.abc import Collection, Mapping, Sequence
 
 from ..report import Check, Report
 from .common import (
+    GROUNDING_COLUMNS,
+    THRESHOLD_COLUMNS,
     count_texts,
     delta_text,
     event_metric_names,
+    grounding_rows,
+    grounding_texts,
     headlines,
     label_rows,
     metric_title,
@@ -25,6 +29,9 @@ from .common import (
     ratio_texts,
     run_text,
     schemes_of,
+    settings_rows,
+    sweep_rows,
+    sweep_texts,
     value_text,
 )
 from .json import flatten_metrics, report_to_dict
@@ -48,7 +55,14 @@ def render_markdown(report: Report) -> str:
     blocks += [f"> ⚠️ {escape(note)}" for note in report.notes]
     if report.gate is not None:
         blocks += _gate(report)
+    if report.grounding is not None:
+        rows = [[escape(name), *grounding_texts(c)] for name, c in grounding_rows(report.grounding)]
+        title = f"**Grounding** ({escape(report.grounding.policy)})"
+        blocks.append(title + "\n\n" + _table(["label", *GROUNDING_COLUMNS], rows))
     blocks += [_micro(report, deltas), _labels(report, deltas)]
+    if report.thresholds is not None:
+        rows = [[escape(name), *sweep_texts(sw)] for name, sw in sweep_rows(report.thresholds)]
+        blocks.append("**Score thresholds** (strict)\n\n" + _table(["", *THRESHOLD_COLUMNS], rows))
     if report.events is not None:
         blocks.append(_events(report, deltas))
     if report.intervals:
@@ -94,6 +108,7 @@ def _sources(report: Report) -> str:
     if report.run is not None:
         r = report.run
         lines.append(f"extractor: {escape(r.extractor)}, {run_text(r)}")
+    lines += [f"{name}: {escape(value)}" for name, value in settings_rows(report.settings)]
     if report.gate is not None and report.gate.baseline_path is not None:
         lines.append(f"baseline: {escape(report.gate.baseline_path)}")
         if report.gate.baseline_gold_matches is False:

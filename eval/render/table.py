@@ -18,10 +18,14 @@ from ..counts import Metrics
 from ..report import Report
 from .common import (
     COUNT_ABBREVIATIONS,
+    GROUNDING_COLUMNS,
+    THRESHOLD_COLUMNS,
     checks_failed_first,
     count_texts,
     delta_text,
     event_metric_names,
+    grounding_rows,
+    grounding_texts,
     headlines,
     label_rows,
     metric_title,
@@ -32,6 +36,9 @@ from .common import (
     ratio_texts,
     run_text,
     schemes_of,
+    settings_rows,
+    sweep_rows,
+    sweep_texts,
     value_text,
 )
 
@@ -57,7 +64,11 @@ def tables(report: Report) -> RenderableType:
     parts += [Text(f"note: {note}", style="yellow") for note in report.notes]
     if report.gate is not None:
         parts.append(_gate(report))
+    if report.grounding is not None:
+        parts.append(_grounding(report))
     parts += [_micro(report), _labels(report)]
+    if report.thresholds is not None:
+        parts.append(_thresholds(report))
     if report.events is not None:
         parts.append(_events(report))
     if report.intervals:
@@ -84,7 +95,28 @@ def _summary(report: Report) -> Text:
     if report.run is not None:
         r = report.run
         text.append(f"\nextractor: {r.extractor} - {run_text(r)}", style="dim")
+    for name, value in settings_rows(report.settings):
+        text.append(f"\n{name}: {value}", style="dim")
     return text
+
+
+def _grounding(report: Report) -> Table:
+    assert report.grounding is not None
+    table = _table(f"Grounding ({report.grounding.policy})", ["label", *GROUNDING_COLUMNS])
+    for name, counts in grounding_rows(report.grounding):
+        _add(table, name, *grounding_texts(counts))
+    return table
+
+
+def _thresholds(report: Report) -> Table:
+    assert report.thresholds is not None
+    title = "Score thresholds (strict)"
+    if report.thresholds.unscored:
+        title += f"; {report.thresholds.unscored} unscored predictions always kept"
+    table = _table(title, ["", *THRESHOLD_COLUMNS])
+    for name, sweep in sweep_rows(report.thresholds):
+        _add(table, name, *sweep_texts(sweep))
+    return table
 
 
 def _table(title: str, columns: list[str], *, left: int = 1) -> Table:

@@ -21,7 +21,7 @@ reports = SimpleNamespace(**runpy.run_path(str(Path(__file__).parents[1] / "fixt
 ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "main", "header", "footer", "section", "h1", "h2", "h3",
     "div", "span", "p", "ul", "li", "dl", "dt", "dd", "code", "strong", "table", "thead", "tbody", "tr", "th", "td",
-    "mark", "svg", "rect", "line", "text",
+    "mark", "svg", "rect", "line", "text", "polyline", "circle",
 }  # fmt: skip
 
 

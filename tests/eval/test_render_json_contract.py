@@ -18,7 +18,33 @@ from eval.report import SCHEMA, EntityScores, Report, Source
 
 reports = SimpleNamespace(**runpy.run_path(str(Path(__file__).parents[1] / "fixtures" / "render" / "reports.py")))
 
-OPTIONAL = ("events", "notes", "confusion", "intervals", "comparison", "gate", "run", "errors")
+OPTIONAL = (
+    "events",
+    "notes",
+    "confusion",
+    "intervals",
+    "comparison",
+    "gate",
+    "run",
+    "errors",
+    "grounding",
+    "thresholds",
+)
+SETTINGS_KEYS = {
+    "label_map",
+    "label_map_sha256",
+    "label_map_source",
+    "drop_unknown_labels",
+    "ground",
+    "ground_fuzzy",
+    "min_overlap",
+    "min_score",
+    "bio_mode",
+    "bio_style",
+    "pred_fields",
+}
+GROUNDING_KEYS = {"mentions", "exact", "normalized", "fuzzy", "ungrounded", "ungrounded_rate"}
+POINT_KEYS = {"threshold", "correct", "actual", "possible", "precision", "recall", "f1"}
 COUNT_KEYS = {
     "correct",
     "incorrect",
@@ -37,9 +63,39 @@ def test_top_level_keys_of_a_minimal_report() -> None:
     d = report_to_dict(reports.make_report())
     assert d["schema"] == SCHEMA == "goldbench.report/1"
     assert d["level"] == "mention"
-    assert set(d) == {"schema", "level", "gold", "predictions", "entities", "run"}
+    assert set(d) == {"schema", "level", "gold", "predictions", "entities", "run", "settings"}
     assert set(d["entities"]) == {"micro", "macro", "labels"}
     assert set(d["gold"]) == {"path", "sha256", "documents"}
+    assert set(d["settings"]) == SETTINGS_KEYS
+    assert d["settings"]["drop_unknown_labels"] is False
+    assert all(d["settings"][k] is None for k in SETTINGS_KEYS - {"drop_unknown_labels"})
+
+
+def test_settings_grounding_and_thresholds_follow_the_contract() -> None:
+    report = reports.full_report()
+    d = report_to_dict(report)
+    s = d["settings"]
+    assert set(s) == SETTINGS_KEYS
+    assert s["label_map"] == dict(sorted(report.settings.label_map.items()))
+    assert list(s["label_map"]) == sorted(s["label_map"])
+    assert s["label_map"]["MISC"] is None
+    assert (s["ground"], s["min_overlap"], s["min_score"]) == ("first", 0.5, 0.3)
+    g = d["grounding"]
+    assert set(g) == GROUNDING_KEYS | {"policy", "labels"}
+    assert g["policy"] == "first"
+    assert g["mentions"] == report.grounding.total.mentions
+    assert g["ungrounded_rate"] == report.grounding.total.ungrounded / report.grounding.total.mentions
+    assert list(g["labels"]) == sorted(report.grounding.labels)
+    assert all(set(c) == GROUNDING_KEYS for c in g["labels"].values())
+    t = d["thresholds"]
+    assert set(t) == {"unscored", "micro", "labels"}
+    assert t["unscored"] == report.thresholds.unscored
+    for sweep in (t["micro"], *t["labels"].values()):
+        assert set(sweep) == {"best", "average_precision", "points"}
+        assert set(sweep["best"]) == POINT_KEYS
+        assert all(set(p) == POINT_KEYS for p in sweep["points"])
+    thresholds = [p["threshold"] for p in t["micro"]["points"]]
+    assert thresholds == sorted(thresholds, reverse=True)
 
 
 def test_every_optional_section_appears_when_present() -> None:
