@@ -38,7 +38,11 @@ def ent(start: int, end: int, label: str = "PERSON", **extra: object) -> dict:
 
 BAD_PREDICTIONS = {
     "invalid_json": (None, '{"id": "d1", "text": ', r"pred\.jsonl:1: not valid JSON"),
-    "text_not_a_string": ({"id": "d1", "text": 3, "entities": []}, None, r"pred\.jsonl:1: document 'd1': text must be a string"),
+    "text_not_a_string": (
+        {"id": "d1", "text": 3, "entities": []},
+        None,
+        r"pred\.jsonl:1: document 'd1': text must be a string",
+    ),
     "missing_text_not_in_gold": (
         {"id": "zz", "entities": []},
         None,

@@ -73,8 +73,18 @@ def test_gate_ceiling_on_grounding_rate() -> None:
     report = {"grounding": {"ungrounded_rate": 0.2, "labels": {"PER.X": {"ungrounded_rate": 0.0}}}}
     assert metric_value(report, "grounding.ungrounded_rate") == 0.2
     assert metric_value(report, "grounding.labels.PER.X.ungrounded_rate") == 0.0
-    over = parse_thresholds("grounding.ungrounded_rate=0.05,grounding.labels.PER.X.ungrounded_rate=0", option="--fail-over")
-    gate = run_gate(report, fail_under={}, fail_over=over, max_drop_default=None, max_drop={}, baseline_json=None, baseline_path=None)
+    over = parse_thresholds(
+        "grounding.ungrounded_rate=0.05,grounding.labels.PER.X.ungrounded_rate=0", option="--fail-over"
+    )
+    gate = run_gate(
+        report,
+        fail_under={},
+        fail_over=over,
+        max_drop_default=None,
+        max_drop={},
+        baseline_json=None,
+        baseline_path=None,
+    )
     kinds = {c.metric: (c.kind, c.passed) for c in gate.checks}
     assert kinds == {
         "grounding.ungrounded_rate": (CheckKind.CEILING, False),
@@ -96,7 +106,9 @@ def test_cli_settings_block_and_gate_refusal(tmp_path: Path) -> None:
     assert data["settings"]["label_map_sha256"] == parse_label_map("PER=PERSON").sha256
     assert data["grounding"]["ungrounded_rate"] == 0.5
     # same settings: compared; other settings: exit 2 naming the setting, nothing written
-    code, _, err = run(gold, pred, "--ground", "first", "--label-map", "PER=PERSON", "--baseline", base, "--max-drop", "0.01")
+    code, _, err = run(
+        gold, pred, "--ground", "first", "--label-map", "PER=PERSON", "--baseline", base, "--max-drop", "0.01"
+    )
     assert code == 0, err
     out = tmp_path / "other.json"
     code, _, err = run(gold, pred, "--ground", "all", "--label-map", "PER=PERSON", "--baseline", base, "-o", out)
