@@ -5,8 +5,9 @@ three levels, in order: ``exact`` (substring), ``normalized`` (NFKC compatibilit
 folded, invisible format characters removed, runs of whitespace read as one space; found
 spans are mapped back to the original offsets), and ``fuzzy`` (only with ``--ground-fuzzy
 RATIO``: the best-scoring window of rapidfuzz's ``partial_ratio_alignment`` at or above
-``100 * RATIO``, over the normalised text). A mention found at no allowed level is
-*ungrounded*: a hallucination, scored as a spurious prediction in every scheme.
+``100 * RATIO``, over the normalised text, trimmed of spaces and widened to whole words). A
+mention found at no allowed level is *ungrounded*: a hallucination, scored as a spurious
+prediction in every scheme.
 
 ``first``: each listed mention takes one occurrence. Mentions are taken in a canonical order
 (text, then label, then score descending), so the result does not depend on their order in the
@@ -139,8 +140,21 @@ class _Document:
         found = fuzz.partial_ratio_alignment(key, "".join(chars), score_cutoff=self.fuzzy * 100.0)
         if found is None or found.dest_end <= found.dest_start:
             return None
-        span = self.normal.span(found.dest_start, found.dest_end)
-        return span if not any(s < span[1] and span[0] < e for s, e in taken) else None
+        span = _whole_words(self.text, *self.normal.span(found.dest_start, found.dest_end))
+        return span if span[0] < span[1] and not _overlaps(span, taken) else None
+
+
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """A fuzzy window without surrounding spaces, widened to whole words (a window may cut one)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while 0 < start < end and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while start < end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    return start, end
 
 
 def _overlaps(span: tuple[int, int], taken: Sequence[tuple[int, int]]) -> bool:

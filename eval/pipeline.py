@@ -184,7 +184,8 @@ def score_tables(
     (min score, label map, unknown labels, grounding) and score them."""
     mention_level = options.level is Level.MENTION
     problems = check_table(pred, offsets_required=mention_level and options.ground is None)
-    _raise_if(problems)
+    if problems:  # every problem at once, those between gold and predictions too
+        _raise_if(problems + check_pair(gold, pred, allow_extra=options.allow_extra, label_set=label_set).problems)
     pred, notes = _transform(gold, pred, options, label_set)
     findings = check_pair(gold, pred, allow_extra=options.allow_extra, label_set=label_set)
     _raise_if(findings.problems)
