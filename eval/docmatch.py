@@ -41,6 +41,7 @@ from .events import (
     score_events_with_stats,
     total,
 )
+from .io import read_yaml
 from .model import Document
 from .normalize import normalize
 from .report import EntityScores, EventScores
@@ -77,16 +78,7 @@ NO_ALIASES = AliasTable()
 def load_aliases(path: str | Path) -> AliasTable:
     """Read ``canonical name: [alias, ...]`` YAML; raises FormatError naming ``file:line``."""
     p = str(path)
-    try:
-        root = yaml.compose(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise FormatError(f"{p}: cannot read the alias file ({exc.strerror or exc})") from None
-    except UnicodeDecodeError:
-        raise FormatError(f"{p}: the alias file is not UTF-8 text; save it as UTF-8") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{p}:{mark.line + 1}" if mark is not None else p
-        raise FormatError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)}); fix the syntax") from None
+    root = read_yaml(path, what="the alias file")
     if root is None:
         return AliasTable(path=p)
     if not isinstance(root, yaml.MappingNode):

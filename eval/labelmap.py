@@ -18,6 +18,7 @@ import orjson
 import yaml
 
 from .errors import FormatError, UsageError
+from .io import read_yaml
 
 INLINE = "inline"
 
@@ -60,16 +61,7 @@ def parse_label_map(spec: str) -> LabelMap:
 def load_label_map(path: str | Path) -> LabelMap:
     """Read a YAML or JSON mapping of predicted label -> gold label or null; errors name ``file:line``."""
     p = str(path)
-    try:
-        root = yaml.compose(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise FormatError(f"{p}: cannot read the label map ({exc.strerror or exc}); check the path") from None
-    except UnicodeDecodeError:
-        raise FormatError(f"{p}: the label map is not UTF-8 text; save it as UTF-8") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{p}:{mark.line + 1}" if mark is not None else p
-        raise FormatError(f"{where}: not valid YAML or JSON ({getattr(exc, 'problem', exc)}); fix the syntax") from None
+    root = read_yaml(path, what="the label map")
     if root is None:
         return LabelMap({}, p)
     if not isinstance(root, yaml.MappingNode):
