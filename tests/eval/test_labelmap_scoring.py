@@ -15,6 +15,7 @@ from eval.counts import Scheme
 from eval.errors import FormatError, UsageError
 from eval.labelmap import INLINE, load_label_map, parse_label_map
 from eval.pipeline import Options, evaluate
+from eval.report import Level
 
 ROOT = Path(__file__).parents[2]
 NEWS_DEMO = ROOT / "gold" / "news-demo"
@@ -143,3 +144,23 @@ def test_labelmap_file_errors_name_the_line(tmp_path: Path) -> None:
     assert dict(load_label_map(as_json).mapping) == {"PER": "PERSON", "MISC": None}
     result = CliRunner().invoke(app, [str(NEWS_DEMO), str(NEWS_DEMO), "--label-map", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 2 and "nope.yaml: cannot read the label map" in result.stderr
+
+
+def test_labelmap_at_document_level_equals_renaming_by_hand(tmp_path: Path) -> None:
+    pred = FIXTURES / "conll_news_demo" / "pred.jsonl"
+    label_map = load_label_map(MAPS / "conll2003.yaml")
+    names = tmp_path / "names.jsonl"  # offset-free mentions, as an LLM would give them
+    rows = [json.loads(x) for x in pred.read_text().splitlines()]
+    names.write_text(
+        "".join(
+            json.dumps({"id": r["id"], "entities": [{"label": e["label"], "text": e["text"]} for e in r["entities"]]})
+            + "\n"
+            for r in rows
+        )
+    )
+    options = Options(level=Level.DOCUMENT, label_map=label_map)
+    mapped = evaluate(NEWS_DEMO, names, options=options).report
+    by_hand = evaluate(NEWS_DEMO, rewrite(names, tmp_path / "by_hand.jsonl", dict(label_map.mapping)),
+                       options=Options(level=Level.DOCUMENT)).report  # fmt: skip
+    assert mapped.entities == by_hand.entities
+    assert mapped.entities.micro[Scheme.STRICT].correct > 50
