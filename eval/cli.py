@@ -146,6 +146,7 @@ def evaluate_cli(
 ) -> None:
     from .counts import Scheme
     from .errors import GoldbenchError, UsageError
+    from .grounding import Policy
     from .labelmap import parse_label_map
     from .pipeline import Options, evaluate, evaluate_extractor
     from .report import Level
@@ -155,7 +156,7 @@ def evaluate_cli(
         options = Options(
             label_map=parse_label_map(label_map) if label_map is not None else None,
             drop_unknown_labels=drop_unknown_labels,
-            ground=ground.value if ground is not None else None,
+            ground=Policy(ground.value) if ground is not None else None,
             ground_fuzzy=ground_fuzzy,
             min_overlap=min_overlap,
             min_score=min_score,

@@ -36,7 +36,7 @@ class Policy(enum.Enum):
     ALL = "all"
 
 
-class Level(enum.Enum):
+class MatchLevel(enum.Enum):
     EXACT = "exact"
     NORMALIZED = "normalized"
     FUZZY = "fuzzy"
@@ -165,12 +165,14 @@ def _order(m: Mention) -> tuple[str, str, float]:
     return (m.text, m.label, -(m.score if m.score is not None else -1.0))
 
 
-def ground_first(doc: _Document, mentions: Sequence[Mention]) -> list[tuple[Mention, Level, tuple[int, int] | None]]:
+def ground_first(
+    doc: _Document, mentions: Sequence[Mention]
+) -> list[tuple[Mention, MatchLevel, tuple[int, int] | None]]:
     """Policy ``first``: one occurrence per listed mention (module docstring)."""
     pools: dict[str, list[Mention]] = defaultdict(list)
     for m in sorted(mentions, key=_order):
         pools[normal_form(m.text)].append(m)
-    out: list[tuple[Mention, Level, tuple[int, int] | None]] = []
+    out: list[tuple[Mention, MatchLevel, tuple[int, int] | None]] = []
     for key, pool in sorted(pools.items()):
         taken: list[tuple[int, int]] = []
         left: list[Mention] = []
@@ -180,7 +182,7 @@ def ground_first(doc: _Document, mentions: Sequence[Mention]) -> list[tuple[Ment
                 left.append(m)
             else:
                 taken.append(span)
-                out.append((m, Level.EXACT, span))
+                out.append((m, MatchLevel.EXACT, span))
         rest: list[Mention] = []
         spans = doc.normalized(key)
         for m in left:
@@ -189,42 +191,42 @@ def ground_first(doc: _Document, mentions: Sequence[Mention]) -> list[tuple[Ment
                 rest.append(m)
             else:
                 taken.append(span)
-                out.append((m, Level.NORMALIZED, span))
+                out.append((m, MatchLevel.NORMALIZED, span))
         for m in rest:
             span = doc.best_fuzzy(key, taken)
             if span is None:
-                out.append((m, Level.UNGROUNDED, None))
+                out.append((m, MatchLevel.UNGROUNDED, None))
             else:
                 taken.append(span)
-                out.append((m, Level.FUZZY, span))
+                out.append((m, MatchLevel.FUZZY, span))
     return out
 
 
-def ground_all(doc: _Document, mentions: Sequence[Mention]) -> list[tuple[Mention, Level, list[tuple[int, int]]]]:
+def ground_all(doc: _Document, mentions: Sequence[Mention]) -> list[tuple[Mention, MatchLevel, list[tuple[int, int]]]]:
     """Policy ``all``: every occurrence of the mention's text at its first level with any."""
-    out: list[tuple[Mention, Level, list[tuple[int, int]]]] = []
+    out: list[tuple[Mention, MatchLevel, list[tuple[int, int]]]] = []
     for m in sorted(mentions, key=_order):
         key = normal_form(m.text)
         spans = doc.exact(m.text)
-        level = Level.EXACT
+        level = MatchLevel.EXACT
         if not spans:
-            spans, level = doc.normalized(key), Level.NORMALIZED
+            spans, level = doc.normalized(key), MatchLevel.NORMALIZED
         if not spans:
-            level = Level.FUZZY
+            level = MatchLevel.FUZZY
             while (span := doc.best_fuzzy(key, spans)) is not None:
                 spans.append(span)
             spans.sort()
-        out.append((m, level if spans else Level.UNGROUNDED, spans))
+        out.append((m, level if spans else MatchLevel.UNGROUNDED, spans))
     return out
 
 
-def _tally(counts: dict[str, dict[Level, int]], label: str, level: Level) -> None:
+def _tally(counts: dict[str, dict[MatchLevel, int]], label: str, level: MatchLevel) -> None:
     counts[label][level] += 1
 
 
 def ground(documents: Sequence[Document], *, policy: Policy, fuzzy: float | None = None) -> GroundResult:
     """Every document with its mentions turned into entities, and the grounding counts."""
-    counts: dict[str, dict[Level, int]] = defaultdict(lambda: dict.fromkeys(Level, 0))
+    counts: dict[str, dict[MatchLevel, int]] = defaultdict(lambda: dict.fromkeys(MatchLevel, 0))
     out_docs: list[Document] = []
     ungrounded: list[Ungrounded] = []
     for d in documents:
@@ -259,7 +261,7 @@ def ground(documents: Sequence[Document], *, policy: Policy, fuzzy: float | None
     return GroundResult(out_docs, Grounding(policy.value, total, by_label), tuple(ungrounded))
 
 
-def _counts(c: dict[Level, int]) -> GroundingCounts:
+def _counts(c: dict[MatchLevel, int]) -> GroundingCounts:
     return GroundingCounts(
-        sum(c.values()), c[Level.EXACT], c[Level.NORMALIZED], c[Level.FUZZY], c[Level.UNGROUNDED]
+        sum(c.values()), c[MatchLevel.EXACT], c[MatchLevel.NORMALIZED], c[MatchLevel.FUZZY], c[MatchLevel.UNGROUNDED]
     )

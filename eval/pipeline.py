@@ -15,6 +15,7 @@ from typing import Any
 from .counts import Scheme
 from .entities import DocStats, score_entities
 from .errors import Problem, ValidationError
+from .grounding import Policy
 from .io import read_manifest
 from .labelmap import LabelMap
 from .model import Document
@@ -41,7 +42,7 @@ class Options:
     # Transformations of the predictions, recorded in the report's settings (docs/metrics.md).
     label_map: LabelMap | None = None
     drop_unknown_labels: bool = False
-    ground: str | None = None  # "first" | "all": ground offset-free mentions at mention level
+    ground: Policy | None = None  # ground offset-free mentions at mention level
     ground_fuzzy: float | None = None
     min_overlap: float | None = None
     min_score: float | None = None
@@ -61,8 +62,6 @@ class Options:
             if value is not None and not ((value > 0.0 if low_open else value >= 0.0) and value <= 1.0):
                 bounds = "0 < F <= 1" if low_open else "0 <= T <= 1"
                 raise UsageError(f"{name} takes a number with {bounds}, got {value:g}")
-        if self.ground is not None and self.ground not in ("first", "all"):
-            raise UsageError(f"--ground is first or all, got {self.ground!r}")
         if self.ground_fuzzy is not None and self.ground is None:
             raise UsageError("--ground-fuzzy needs --ground first|all")
         if self.ground is not None and self.level is Level.DOCUMENT:
@@ -80,7 +79,7 @@ class Options:
             label_map_sha256=m.sha256 if m is not None else None,
             label_map_source=m.source if m is not None else None,
             drop_unknown_labels=self.drop_unknown_labels,
-            ground=self.ground,
+            ground=self.ground.value if self.ground is not None else None,
             ground_fuzzy=self.ground_fuzzy,
             min_overlap=self.min_overlap,
             min_score=self.min_score,
@@ -256,10 +255,10 @@ def _transform(
 
 
 def _ground(pred: Table, options: Options) -> tuple[Table, Any, Sequence[Any]]:
-    from .grounding import Policy, ground
+    from .grounding import ground
 
     assert options.ground is not None
-    result = ground(pred.to_documents(), policy=Policy(options.ground), fuzzy=options.ground_fuzzy)
+    result = ground(pred.to_documents(), policy=options.ground, fuzzy=options.ground_fuzzy)
     table = Table.from_documents(result.documents, path=pred.path, format=pred.format, sha256=pred.sha256)
     return table, result.grounding, result.ungrounded
 

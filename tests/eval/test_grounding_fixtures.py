@@ -24,8 +24,9 @@ EXPECTED = json.loads((CASE / "expected.json").read_text())["cases"]
 OUTCOMES = ("correct", "incorrect", "partial", "missed", "spurious")
 
 
-def run(options: Options, pred: Path = CASE / "pred.jsonl") -> dict:
-    return report_to_dict(evaluate(CASE / "gold.jsonl", pred, options=Options(details=True, **options)).report)
+def run(options: dict, pred: Path = CASE / "pred.jsonl") -> dict:
+    chosen = Options(details=True, ground=Policy(options["ground"]), ground_fuzzy=options.get("ground_fuzzy"))
+    return report_to_dict(evaluate(CASE / "gold.jsonl", pred, options=chosen).report)
 
 
 def comparable(d: dict) -> dict:

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from eval.cli import app
 from eval.counts import Scheme
 from eval.errors import FormatError, UsageError
+from eval.grounding import Policy
 from eval.labelmap import INLINE, load_label_map, parse_label_map
 from eval.pipeline import Options, evaluate
 from eval.report import Level
@@ -109,7 +110,8 @@ def test_labelmap_applies_to_offset_free_mentions_before_grounding(tmp_path: Pat
         json.dumps({"id": "d", "entities": [{"label": "PER", "text": "Putin"}, {"label": "X", "text": "Tokayev"}]})
         + "\n"
     )
-    report = evaluate(gold, pred, options=Options(label_map=parse_label_map("PER=PERSON,X="), ground="first")).report
+    options = Options(label_map=parse_label_map("PER=PERSON,X="), ground=Policy.FIRST)
+    report = evaluate(gold, pred, options=options).report
     assert report.entities.micro[Scheme.STRICT].correct == 1
     assert report.entities.micro[Scheme.STRICT].spurious == 0
     assert report.grounding is not None and set(report.grounding.labels) == {"PERSON"}

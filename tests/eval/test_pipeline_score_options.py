@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from eval.cli import app
+from eval.grounding import Policy
 from eval.pipeline import Options, evaluate
 from eval.readers.jsonl import read_jsonl
 from eval.render import OutputFormat, render
@@ -56,7 +57,7 @@ def test_pipeline_min_score_drops_low_mentions_before_grounding(tmp_path: Path) 
     pred = tmp_path / "pred.jsonl"
     mentions = [{"label": "PER", "text": "Putin", "score": 0.9}, {"label": "PER", "text": "Lavrov", "score": 0.1}]
     pred.write_text(json.dumps({"id": "d", "entities": mentions}) + "\n")
-    report = evaluate(gold, pred, options=Options(min_score=0.5, ground="first")).report
+    report = evaluate(gold, pred, options=Options(min_score=0.5, ground=Policy.FIRST)).report
     assert report.grounding is not None
     assert (report.grounding.total.mentions, report.grounding.total.ungrounded) == (1, 0)
 
