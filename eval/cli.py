@@ -35,6 +35,16 @@ class Format(StrEnum):
     html = "html"
 
 
+class BioModeName(StrEnum):
+    lenient = "lenient"
+    strict = "strict"
+
+
+class BioStyleName(StrEnum):
+    prefix = "prefix"
+    suffix = "suffix"
+
+
 class LevelName(StrEnum):
     mention = "mention"
     document = "document"
@@ -78,8 +88,19 @@ def evaluate_cli(
     ] = None,
     labels: Annotated[str | None, typer.Option(help="Only score these labels, comma-separated.")] = None,
     pred_format: Annotated[
-        str | None, typer.Option(help="Force the predictions' format (jsonl, conll, conll-iob1/2, conll-bilou, brat).")
+        str | None,
+        typer.Option(
+            help="Force the predictions' format (jsonl, conll, conll-iob1/iob2/ioe2/iobes/bilou, brat); "
+            "see docs/formats.md."
+        ),
     ] = None,
+    bio_mode: Annotated[
+        BioModeName,
+        typer.Option(help='Token files: lenient (conlleval) or strict (seqeval mode="strict": drops invalid chunks).'),
+    ] = BioModeName.lenient,
+    bio_style: Annotated[
+        BioStyleName, typer.Option(help="Token files: tags written B-PER (prefix) or PER-B (suffix).")
+    ] = BioStyleName.prefix,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the output to FILE instead of stdout.")] = None,
     per_document: Annotated[bool, typer.Option("--per-document", help="Add per-document counts.")] = False,
@@ -148,6 +169,7 @@ def evaluate_cli(
     from .errors import GoldbenchError, UsageError
     from .labelmap import parse_label_map
     from .pipeline import Options, evaluate, evaluate_extractor
+    from .readers import BioMode, BioStyle, ReadOptions
     from .report import Level
     from .track import TrackOptions, track
 
@@ -169,6 +191,7 @@ def evaluate_cli(
             aliases=str(aliases) if aliases else None,
             details=html is not None,
             max_errors=max_errors,
+            read=ReadOptions(bio_mode=BioMode(bio_mode.value), bio_style=BioStyle(bio_style.value)),
         )
         if (pred is None) == (extractor is None):
             raise UsageError("give either PRED (a predictions file) or --extractor, not both and not neither")

@@ -6,6 +6,7 @@ Nothing here prints or exits; bad input raises ``ValidationError``/``FormatError
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from .errors import Problem, ValidationError
 from .io import read_manifest
 from .labelmap import LabelMap
 from .model import Document
-from .readers import read_corpus, resolve
+from .readers import DEFAULT_READ, BioMode, BioStyle, ReadOptions, read_corpus, resolve
 from .readers.jsonl import read_table
 from .report import ErrorCase, EventScores, Level, Report, Settings, Source
 from .table import Table
@@ -46,9 +47,7 @@ class Options:
     min_overlap: float | None = None
     min_score: float | None = None
     sweep_scores: bool = False
-    bio_mode: str | None = None
-    bio_style: str | None = None
-    pred_fields: str | None = None
+    read: ReadOptions = DEFAULT_READ  # reader settings: BIO decoding, field map, model version
 
     def __post_init__(self) -> None:
         from .errors import UsageError
@@ -84,9 +83,9 @@ class Options:
             ground_fuzzy=self.ground_fuzzy,
             min_overlap=self.min_overlap,
             min_score=self.min_score,
-            bio_mode=self.bio_mode,
-            bio_style=self.bio_style,
-            pred_fields=self.pred_fields,
+            bio_mode=self.read.bio_mode.value if self.read.bio_mode is not BioMode.LENIENT else None,
+            bio_style=self.read.bio_style.value if self.read.bio_style is not BioStyle.PREFIX else None,
+            pred_fields=",".join(f"{k}={v}" for k, v in self.read.fields.items()) if self.read.fields else None,
         )
 
 
@@ -99,14 +98,22 @@ class Outcome:
     gold: Table | None = None
 
 
-def load_table(path: str | Path, *, fmt: str | None = None, reference: Table | None = None) -> Table:
+def load_table(
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    reference: Table | None = None,
+    options: ReadOptions = DEFAULT_READ,
+) -> Table:
     """Any supported file as a table; canonical JSONL takes the fast column-wise path."""
     p, spec = resolve(path, fmt)
     if spec.name == "jsonl":  # hashes the file in the same pass
         texts = dict(zip(reference.ids, reference.texts, strict=True)) if reference is not None else None
         return read_table(p, reference=texts)
-    corpus = read_corpus(p, fmt=spec.name, reference=_reference(reference) if reference is not None else None)
-    return Table.from_documents(corpus.documents, path=corpus.path, format=corpus.format, sha256=corpus.sha256)
+    ref = _reference(reference) if reference is not None else None
+    corpus = read_corpus(p, fmt=spec.name, reference=ref, options=options)
+    table = Table.from_documents(corpus.documents, path=corpus.path, format=corpus.format, sha256=corpus.sha256)
+    return dataclasses.replace(table, notes=corpus.notes) if corpus.notes else table
 
 
 def _reference(t: Table) -> dict[str, Document]:
@@ -138,7 +145,7 @@ def evaluate(
     ``gold`` is that gold set already loaded and checked (a second extractor on the same gold).
     """
     gold = gold if gold is not None else load_gold(gold_path)
-    pred = load_table(pred_path, fmt=options.pred_format, reference=gold)
+    pred = load_table(pred_path, fmt=options.pred_format, reference=gold, options=options.read)
     return score_tables(gold, pred, options=options, label_set=gold_label_set(gold_path))
 
 
@@ -158,8 +165,6 @@ def evaluate_extractor(
     progress: Callable[[int, int], None] | None = None,
 ) -> Outcome:
     """Run ``extractor`` (a command, or ``package.module:function``) on the gold texts and score it."""
-    import dataclasses
-
     from .extractor import run_command, run_function
     from .io import documents_sha256
 
@@ -225,7 +230,7 @@ def score_tables(
         level=options.level,
         schemes=schemes,
         events=events[0] if events is not None else None,
-        notes=(*notes, *findings.notes),
+        notes=(*pred.notes, *notes, *findings.notes),
         errors=errors,
         confusion=confusion,
         settings=options.settings(),

@@ -19,7 +19,7 @@ import orjson
 from ..errors import FormatError
 from ..model import EMPTY, Argument, Document, Entity, Event, Mention, Span
 from ..table import EVENTS_OF, PLAIN_DECODER, Table, TableBuilder, missing_text
-from . import ReaderSpec, Reference, register
+from . import ReaderSpec, Reading, ReadOptions, Reference, register
 
 _KNOWN = frozenset({"id", "text", "entities", "events"})
 
@@ -196,7 +196,11 @@ def _detect(path: Path, head: bytes) -> bool:
     )
 
 
-register(ReaderSpec("jsonl", read_jsonl, _detect, "canonical JSONL, one document per line"))
+def _read(path: Path, reference: Reference | None, options: ReadOptions) -> Reading:
+    return Reading(read_jsonl(path, reference))
+
+
+register(ReaderSpec("jsonl", _read, _detect, "canonical JSONL, one document per line"))
 
 
 BLOCK = 8 << 20  # bytes of whole lines decoded at once
