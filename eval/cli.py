@@ -94,6 +94,12 @@ def evaluate_cli(
             "see docs/formats.md."
         ),
     ] = None,
+    pred_fields: Annotated[
+        str | None,
+        typer.Option(
+            help='Read another JSONL shape: "entities=output.entities,label=type,text=span" (dotted paths).'
+        ),
+    ] = None,
     bio_mode: Annotated[
         BioModeName,
         typer.Option(help='Token files: lenient (conlleval) or strict (seqeval mode="strict": drops invalid chunks).'),
@@ -169,11 +175,11 @@ def evaluate_cli(
     from .errors import GoldbenchError, UsageError
     from .labelmap import parse_label_map
     from .pipeline import Options, evaluate, evaluate_extractor
-    from .readers import BioMode, BioStyle, ReadOptions
     from .report import Level
     from .track import TrackOptions, track
 
     try:
+        read, pred_format = _read_options(pred_format, pred_fields, bio_mode, bio_style)
         options = Options(
             label_map=parse_label_map(label_map) if label_map is not None else None,
             drop_unknown_labels=drop_unknown_labels,
@@ -191,7 +197,7 @@ def evaluate_cli(
             aliases=str(aliases) if aliases else None,
             details=html is not None,
             max_errors=max_errors,
-            read=ReadOptions(bio_mode=BioMode(bio_mode.value), bio_style=BioStyle(bio_style.value)),
+            read=read,
         )
         if (pred is None) == (extractor is None):
             raise UsageError("give either PRED (a predictions file) or --extractor, not both and not neither")
@@ -221,6 +227,26 @@ def evaluate_cli(
         fail(exc.lines())
     if report.gate is not None and not report.gate.passed:
         raise typer.Exit(EXIT_GATE)
+
+
+def _read_options(
+    pred_format: str | None, pred_fields: str | None, bio_mode: BioModeName, bio_style: BioStyleName
+) -> tuple[Any, str | None]:
+    """The readers' options, and the format (``fields`` when only --pred-fields is given)."""
+    from .errors import UsageError
+    from .readers import BioMode, BioStyle, ReadOptions
+
+    fields = None
+    if pred_fields is not None:
+        from .readers.fields import parse_fields
+
+        if pred_format not in (None, "fields"):
+            raise UsageError(
+                f"--pred-fields reads JSONL of another shape; it cannot be used with --pred-format {pred_format}"
+            )
+        fields, pred_format = parse_fields(pred_fields), "fields"
+    read = ReadOptions(bio_mode=BioMode(bio_mode.value), bio_style=BioStyle(bio_style.value), fields=fields)
+    return read, pred_format
 
 
 @contextmanager

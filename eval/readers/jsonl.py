@@ -179,6 +179,19 @@ def _open(path: Path) -> BinaryIO:
         raise FormatError(f"{path}: cannot read it ({exc.strerror}); check the path") from None
 
 
+def json_records(path: Path) -> Iterator[tuple[int, Any]]:
+    """``(line number, parsed JSON value)`` of each non-blank line; bad JSON names ``path:line``."""
+    name = str(path)
+    with _open(path) as f:
+        for line_no, raw in enumerate(f, 1):
+            if not raw.strip():
+                continue
+            try:
+                yield line_no, orjson.loads(raw)
+            except orjson.JSONDecodeError as exc:
+                raise FormatError(f"{name}:{line_no}: not valid JSON ({exc}); write one JSON object per line") from None
+
+
 def read_jsonl(path: Path, reference: Reference | None = None) -> list[Document]:
     docs: list[Document] = []
     name = str(path)

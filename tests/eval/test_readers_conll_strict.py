@@ -181,8 +181,11 @@ def test_strict_refuses_a_letter_its_scheme_does_not_allow(tmp_path: Path) -> No
 
 def test_strict_without_a_detectable_scheme_names_the_file_and_the_fix(tmp_path: Path) -> None:
     path = write(tmp_path, "-DOCSTART- a\nAda I-PER\nLin O\n")
-    with pytest.raises(FormatError, match=r"pred\.conll: --bio-mode strict cannot tell the tag scheme .*I, O.*"
-                       r"pass --pred-format"):
+    with pytest.raises(
+        FormatError,
+        match=r"pred\.conll: --bio-mode strict cannot tell the tag scheme .*I, O.*"
+        r"pass --pred-format",
+    ):
         read_corpus(path, reference={"a": Document("a", "Ada Lin")}, options=STRICT)
 
 
@@ -204,10 +207,14 @@ def test_cli_strict_error_is_one_line_and_exit_2(tmp_path: Path) -> None:
 def test_strict_iob1_is_seqeval_iob1() -> None:
     tags = ["I-PER", "I-PER", "B-PER", "O", "B-LOC"]
     expected = [Chunk(e.start, e.end, e.tag) for e in Tokens(tags, IOB1).entities]
-    assert decode_tags(tags, mode=BioMode.STRICT, scheme=TagScheme.IOB1) == expected == [
-        Chunk(0, 2, "PER"),
-        Chunk(2, 3, "PER"),
-    ]
+    assert (
+        decode_tags(tags, mode=BioMode.STRICT, scheme=TagScheme.IOB1)
+        == expected
+        == [
+            Chunk(0, 2, "PER"),
+            Chunk(2, 3, "PER"),
+        ]
+    )
 
 
 # --- typeless and suffix tags ---------------------------------------------------------------------
