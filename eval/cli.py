@@ -45,6 +45,11 @@ class BioStyleName(StrEnum):
     suffix = "suffix"
 
 
+class BadOutputName(StrEnum):
+    fail = "fail"
+    skip = "skip"
+
+
 class LevelName(StrEnum):
     mention = "mention"
     document = "document"
@@ -143,6 +148,10 @@ def evaluate_cli(
         typer.Option(help='Run an extractor on the gold texts: a command ("python -m x") or package.module:function.'),
     ] = None,
     timeout: Annotated[float, typer.Option(help="Seconds the --extractor may run.")] = 600.0,
+    on_bad_output: Annotated[
+        BadOutputName,
+        typer.Option(help="Undecodable --extractor output: fail (exit 2) or skip (score as no predictions)."),
+    ] = BadOutputName.fail,
     max_errors: Annotated[int, typer.Option(help="Error cases listed in the HTML report.")] = 200,
     fail_over: Annotated[
         list[str] | None, typer.Option(help='Ceilings, e.g. "grounding.ungrounded_rate=0.05" (exit 1 above).')
@@ -201,9 +210,20 @@ def evaluate_cli(
         )
         if (pred is None) == (extractor is None):
             raise UsageError("give either PRED (a predictions file) or --extractor, not both and not neither")
+        if on_bad_output is BadOutputName.skip and extractor is None:
+            raise UsageError("--on-bad-output applies to --extractor output; a PRED file must be valid as a whole")
         if extractor is not None:
+            from .extractor import BadOutput
+
             with _progress("extracting") as progress:
-                outcome = evaluate_extractor(gold, extractor, options=options, timeout=timeout, progress=progress)
+                outcome = evaluate_extractor(
+                    gold,
+                    extractor,
+                    options=options,
+                    timeout=timeout,
+                    progress=progress,
+                    on_bad_output=BadOutput(on_bad_output.value),
+                )
         else:
             assert pred is not None
             outcome = evaluate(gold, pred, options=options)

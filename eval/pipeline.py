@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .counts import Scheme
 from .entities import DocStats, score_entities
@@ -21,9 +21,12 @@ from .labelmap import LabelMap
 from .model import Document
 from .readers import DEFAULT_READ, BioMode, BioStyle, ReadOptions, read_corpus, resolve
 from .readers.jsonl import read_table
-from .report import ErrorCase, EventScores, Level, Report, Settings, Source
+from .report import UNDECODABLE_SHOWN, ErrorCase, EventScores, Level, Report, Settings, Source
 from .table import Table
 from .validate import check_pair, check_table
+
+if TYPE_CHECKING:
+    from .extractor import BadOutput
 
 MAX_PROBLEMS = 20
 
@@ -163,23 +166,44 @@ def evaluate_extractor(
     options: Options = Options(),
     timeout: float = 600.0,
     progress: Callable[[int, int], None] | None = None,
+    on_bad_output: BadOutput | None = None,
 ) -> Outcome:
-    """Run ``extractor`` (a command, or ``package.module:function``) on the gold texts and score it."""
-    from .extractor import run_command, run_function
+    """Run ``extractor`` (a command, or ``package.module:function``) on the gold texts and score it.
+
+    ``on_bad_output=BadOutput.SKIP`` scores a document whose output cannot be decoded as no
+    predictions; the report's ``run`` counts them and a note names the first few.
+    """
+    from .extractor import BadOutput, run_command, run_function
     from .io import documents_sha256
+
+    bad = on_bad_output or BadOutput.FAIL
 
     gold = load_gold(gold_path)
     inputs = [Document(doc_id, text) for doc_id, text in zip(gold.ids, gold.texts, strict=True)]
     is_function = ":" in extractor and " " not in extractor.strip()
     run = (
-        run_function(extractor, inputs, progress=progress)
+        run_function(extractor, inputs, progress=progress, on_bad_output=bad)
         if is_function
-        else run_command(extractor, inputs, timeout=timeout, progress=progress)
+        else run_command(extractor, inputs, timeout=timeout, progress=progress, on_bad_output=bad)
     )
     digest = documents_sha256(run.documents)
     pred = Table.from_documents(run.documents, path=f"<extractor: {extractor}>", format="jsonl", sha256=digest)
     outcome = score_tables(gold, pred, options=options, label_set=gold_label_set(gold_path))
-    return dataclasses.replace(outcome, report=dataclasses.replace(outcome.report, run=run.info()))
+    report = outcome.report
+    notes = report.notes
+    if run.undecodable:
+        notes = (*notes, _undecodable_note(run.undecodable))
+    return dataclasses.replace(outcome, report=dataclasses.replace(report, run=run.info(), notes=notes))
+
+
+
+def _undecodable_note(skipped: Sequence[str]) -> str:
+    shown = ", ".join(skipped[:UNDECODABLE_SHOWN])
+    more = f" and {len(skipped) - UNDECODABLE_SHOWN} more" if len(skipped) > UNDECODABLE_SHOWN else ""
+    return (
+        f"{len(skipped)} document(s) of extractor output could not be decoded and were scored as no "
+        f"predictions (--on-bad-output skip): {shown}{more}"
+    )
 
 
 def score_tables(

@@ -136,6 +136,9 @@ class Gate:
         return all(c.passed for c in self.checks)
 
 
+UNDECODABLE_SHOWN = 5  # undecodable documents named in the report (--on-bad-output skip)
+
+
 @dataclass(frozen=True, slots=True)
 class RunInfo:
     """How predictions were produced when goldbench ran the extractor itself."""
@@ -143,6 +146,7 @@ class RunInfo:
     extractor: str
     documents: int
     seconds: float
+    undecodable: tuple[str, ...] | None = None  # --on-bad-output skip: ids (or stdout lines) skipped
 
     @property
     def docs_per_second(self) -> float:

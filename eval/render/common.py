@@ -62,8 +62,11 @@ def count_texts(c: Counts) -> list[str]:
 
 
 def run_text(run: RunInfo) -> str:
-    """How long the extractor took, e.g. ``15 documents in 0.19 s (80.5 docs/s)``."""
-    return f"{run.documents} documents in {run.seconds:.2f} s ({run.docs_per_second:.1f} docs/s)"
+    """How long the extractor took, e.g. ``15 documents in 0.19 s (80.5 docs/s)``, and what it skipped."""
+    text = f"{run.documents} documents in {run.seconds:.2f} s ({run.docs_per_second:.1f} docs/s)"
+    if run.undecodable:
+        text += f", {len(run.undecodable)} undecodable (scored as no predictions)"
+    return text
 
 
 def value_text(value: float, path: str, intervals: Mapping[str, Interval] | None) -> str:

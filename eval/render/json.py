@@ -19,12 +19,14 @@ from ..counts import PRF, Counts, Scheme
 from ..errors import FormatError
 from ..report import (
     SCHEMA,
+    UNDECODABLE_SHOWN,
     Confusion,
     EventScores,
     Gate,
     Grounding,
     GroundingCounts,
     Report,
+    RunInfo,
     Settings,
     Sweep,
     Thresholds,
@@ -62,7 +64,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     if report.gate is not None:
         out["gate"] = _gate(report.gate)
     if report.run is not None:
-        out["run"] = _record(report.run, RUN_KEYS)
+        out["run"] = _run(report.run)
     if report.errors:
         out["errors"] = [_record(e, ERROR_KEYS) for e in report.errors]
     return out
@@ -240,6 +242,15 @@ def _record(obj: object, keys: tuple[str, ...]) -> dict[str, Any]:
     """``{key: obj.key}``, enum values written as their value."""
     out = {k: getattr(obj, k) for k in keys}
     return {k: v.value if isinstance(v, enum.Enum) else v for k, v in out.items()}
+
+
+def _run(run: RunInfo) -> dict[str, Any]:
+    out = _record(run, RUN_KEYS)
+    if run.undecodable is not None:  # --on-bad-output skip
+        out["undecodable"] = len(run.undecodable)
+        out["undecodable_documents"] = list(run.undecodable[:UNDECODABLE_SHOWN])
+    return out
+
 
 
 def _gate(gate: Gate) -> dict[str, Any]:
