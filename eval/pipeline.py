@@ -21,7 +21,7 @@ from .labelmap import LabelMap
 from .model import Document
 from .readers import DEFAULT_READ, BioMode, BioStyle, ReadOptions, read_corpus, resolve
 from .readers.jsonl import read_table
-from .report import UNDECODABLE_SHOWN, ErrorCase, EventScores, Level, Report, Settings, Source
+from .report import UNDECODABLE_SHOWN, ErrorCase, EventErrorCase, EventScores, Level, Report, Settings, Source
 from .table import Table
 from .validate import check_pair, check_table
 
@@ -247,6 +247,11 @@ def score_tables(
         schemes = (Scheme.STRICT, Scheme.EXACT)
     if events is not None:
         stats = {**stats, **events[1]}
+    event_errors: tuple[EventErrorCase, ...] = ()
+    if events is not None and mention_level and options.details:
+        from .events import event_error_cases
+
+        event_errors = event_error_cases(*documents(), limit=options.max_errors)
     report = Report(
         gold=Source(gold.path, gold.sha256, len(gold)),
         predictions=Source(pred.path, pred.sha256, len(pred)),
@@ -260,6 +265,7 @@ def score_tables(
         settings=options.settings(),
         grounding=grounding,
         thresholds=thresholds,
+        event_errors=event_errors,
     )
     return Outcome(report, stats, gold)
 

@@ -15,6 +15,7 @@ from ..report import (
     Check,
     Confusion,
     ErrorCase,
+    EventErrorCase,
     Gate,
     Grounding,
     GroundingCounts,
@@ -223,3 +224,15 @@ def sweep_texts(s: Sweep) -> list[str]:
 def sweep_rows(t: Thresholds) -> list[tuple[str, Sweep]]:
     """``("micro", sweep)`` then one row per label, sorted."""
     return [("micro", t.micro), *sorted(t.labels.items())]
+
+
+def event_error_labels(case: EventErrorCase) -> tuple[str, str]:
+    """``(gold, predicted)`` type (triggers) or role (arguments) of an event error; ``(none)`` for
+    the side that has nothing."""
+    name = case.role if case.role is not None else case.event_type
+    none = Confusion.NONE
+    if case.kind in ("missed trigger", "missed argument"):
+        return name, none
+    if case.kind in ("spurious trigger", "spurious argument"):
+        return none, name
+    return name, case.other or none

@@ -67,6 +67,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         out["run"] = _run(report.run)
     if report.errors:
         out["errors"] = [_record(e, ERROR_KEYS) for e in report.errors]
+    if report.event_errors:
+        out["event_errors"] = [_record(e, EVENT_ERROR_KEYS) for e in report.event_errors]
     return out
 
 
@@ -236,6 +238,7 @@ COMPARISON_KEYS = ("metric", "a", "b", "delta", "p_bootstrap", "p_randomization"
 CHECK_KEYS = ("metric", "kind", "threshold", "value", "baseline", "delta", "passed", "message")
 RUN_KEYS = ("extractor", "documents", "seconds", "docs_per_second")
 ERROR_KEYS = ("doc_id", "kind", "start", "end", "label", "other_label", "left", "span", "right")
+EVENT_ERROR_KEYS = ("doc_id", "kind", "event_type", "role", "other", "trigger", "start", "end", "left", "span", "right")
 
 
 def _record(obj: object, keys: tuple[str, ...]) -> dict[str, Any]:
@@ -250,7 +253,6 @@ def _run(run: RunInfo) -> dict[str, Any]:
         out["undecodable"] = len(run.undecodable)
         out["undecodable_documents"] = list(run.undecodable[:UNDECODABLE_SHOWN])
     return out
-
 
 
 def _gate(gate: Gate) -> dict[str, Any]:
