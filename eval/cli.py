@@ -105,6 +105,10 @@ def evaluate_cli(
             help='Read another JSONL shape: "entities=output.entities,label=type,text=span" (dotted paths).'
         ),
     ] = None,
+    model_version: Annotated[
+        str | None,
+        typer.Option(help="--pred-format label-studio: score the predictions of this model version."),
+    ] = None,
     bio_mode: Annotated[
         BioModeName,
         typer.Option(help='Token files: lenient (conlleval) or strict (seqeval mode="strict": drops invalid chunks).'),
@@ -188,7 +192,7 @@ def evaluate_cli(
     from .track import TrackOptions, track
 
     try:
-        read, pred_format = _read_options(pred_format, pred_fields, bio_mode, bio_style)
+        read, pred_format = _read_options(pred_format, pred_fields, bio_mode, bio_style, model_version)
         options = Options(
             label_map=parse_label_map(label_map) if label_map is not None else None,
             drop_unknown_labels=drop_unknown_labels,
@@ -250,7 +254,11 @@ def evaluate_cli(
 
 
 def _read_options(
-    pred_format: str | None, pred_fields: str | None, bio_mode: BioModeName, bio_style: BioStyleName
+    pred_format: str | None,
+    pred_fields: str | None,
+    bio_mode: BioModeName,
+    bio_style: BioStyleName,
+    model_version: str | None,
 ) -> tuple[Any, str | None]:
     """The readers' options, and the format (``fields`` when only --pred-fields is given)."""
     from .errors import UsageError
@@ -265,7 +273,16 @@ def _read_options(
                 f"--pred-fields reads JSONL of another shape; it cannot be used with --pred-format {pred_format}"
             )
         fields, pred_format = parse_fields(pred_fields), "fields"
-    read = ReadOptions(bio_mode=BioMode(bio_mode.value), bio_style=BioStyle(bio_style.value), fields=fields)
+    if model_version is not None and pred_format not in (None, "label-studio"):
+        raise UsageError(
+            f"--model-version picks predictions in a Label Studio export; not for --pred-format {pred_format}"
+        )
+    read = ReadOptions(
+        bio_mode=BioMode(bio_mode.value),
+        bio_style=BioStyle(bio_style.value),
+        fields=fields,
+        model_version=model_version,
+    )
     return read, pred_format
 
 

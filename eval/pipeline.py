@@ -124,6 +124,14 @@ def _reference(t: Table) -> dict[str, Document]:
     return {doc_id: Document(doc_id, text, path=t.path, line=line) for doc_id, text, line in rows}
 
 
+def _event_types(gold: Table, path: str | Path) -> frozenset[str]:
+    """The gold set's event types: those of its events and its manifest's ``event_types``."""
+    manifest = read_manifest(path)
+    declared = manifest.get("event_types") if manifest else None
+    names = {str(x.get("name", "")) if isinstance(x, dict) else str(x) for x in declared or ()}
+    return frozenset(names | {ev.type for d in gold.documents.values() for ev in d.events}) - {""}
+
+
 def gold_label_set(path: str | Path) -> list[str] | None:
     """The label set declared by a gold folder's manifest, if any."""
     manifest = read_manifest(path)
@@ -148,7 +156,8 @@ def evaluate(
     ``gold`` is that gold set already loaded and checked (a second extractor on the same gold).
     """
     gold = gold if gold is not None else load_gold(gold_path)
-    pred = load_table(pred_path, fmt=options.pred_format, reference=gold, options=options.read)
+    read = dataclasses.replace(options.read, event_types=_event_types(gold, gold_path))
+    pred = load_table(pred_path, fmt=options.pred_format, reference=gold, options=read)
     return score_tables(gold, pred, options=options, label_set=gold_label_set(gold_path))
 
 

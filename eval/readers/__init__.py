@@ -46,6 +46,7 @@ class ReadOptions:
     bio_style: BioStyle = BioStyle.PREFIX
     fields: Mapping[str, str] | None = None  # --pred-fields: canonical field -> dotted path
     model_version: str | None = None  # --model-version for label-studio exports
+    event_types: frozenset[str] = frozenset()  # the gold set's event types (label-studio: trigger or entity)
 
 
 DEFAULT_READ = ReadOptions()
@@ -82,7 +83,7 @@ def _load_builtin() -> None:
     # Imported for their ``register`` side effect; the order is the detection order.
     from . import jsonl  # noqa: F401
 
-    for optional in ("conll", "brat", "huggingface", "fields", "docbin"):
+    for optional in ("conll", "brat", "huggingface", "fields", "docbin", "labelstudio"):
         try:
             __import__(f"{__name__}.{optional}")
         except ModuleNotFoundError as exc:  # a reader module not written yet
