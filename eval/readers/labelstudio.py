@@ -39,6 +39,11 @@ def _predictions(path: Path, index: int, task: Any) -> tuple[Any, list[dict[str,
         raise FormatError(f"{path}: task #{index} is not a task object; pass Label Studio's JSON export")
     task_id = task.get("id", f"#{index}")
     predictions = task.get("predictions") or []
+    if isinstance(predictions, list) and predictions and all(type(p) is int for p in predictions):
+        raise FormatError(
+            f"{path}: task {task_id}: the export lists predictions by id only; export them whole "
+            "(serialization option predictions.only_id = false)"
+        )
     if not isinstance(predictions, list) or not all(isinstance(p, dict) for p in predictions):
         raise FormatError(f"{path}: task {task_id}: 'predictions' must be a list of objects")
     return task_id, predictions

@@ -120,6 +120,10 @@ BAD: dict[str, tuple[Any, str]] = {
         _task([REGION, {"type": "relation", "from_id": "a", "to_id": "zz", "labels": ["Agent"]}]),
         r"task 7 \(document 'ls1'\).*relation a->zz points to a region that is not in the result",
     ),
+    "ids_only": (
+        [{"id": 7, "data": {"text": "x"}, "predictions": [70, 71]}],
+        r"export\.json: task 7: the export lists predictions by id only; export them whole",
+    ),
     "no_text": (_task([REGION], text=None), r"export\.json: task 7: data\.text is missing or not a string"),
 }
 
