@@ -159,6 +159,11 @@ def test_issue_example_strict_drops_an_i_only_chunk(tmp_path: Path) -> None:
     assert strict["entities"]["micro"]["strict"]["f1"] == 0.0
     f = f1_score([["B-ORG", "I-ORG"]], [["I-ORG", "I-ORG"]], mode="strict", scheme=IOB2)
     assert f == strict["entities"]["micro"]["strict"]["f1"]
+    # the report records the decoding, so that the gate never compares runs decoded differently
+    assert (lenient["settings"]["bio_mode"], strict["settings"]["bio_mode"]) == (None, "strict")
+    suffix = runner.invoke(app, [*base, "--bio-style", "suffix"])
+    assert suffix.exit_code == 2  # prefix tags read as suffix style: refused, naming file:line
+    assert f"{pred}:2:" in suffix.stderr
 
 
 # --- errors ---------------------------------------------------------------------------------------

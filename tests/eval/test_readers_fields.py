@@ -57,6 +57,7 @@ def test_records_with_offsets_are_read_through_the_map() -> None:
         (21, 27, "LOC"),
     ]
     assert docs[0].text == reference()["f1"].text
+    assert [e.score for e in docs[0].entities] == [0.9, 0.8, 0.4]  # score=conf
 
 
 def test_offset_free_llm_output_becomes_mentions() -> None:
@@ -70,8 +71,10 @@ def test_cli_pred_fields_alone_picks_the_format_and_scores() -> None:
         app, [str(CASE / "gold.jsonl"), str(CASE / "pred.jsonl"), "--pred-fields", OFFSETS, "--format", "json"]
     )
     assert result.exit_code == 0, result.stderr
-    strict = json.loads(result.stdout)["entities"]["micro"]["strict"]
+    report = json.loads(result.stdout)
+    strict = report["entities"]["micro"]["strict"]
     assert (strict["correct"], strict["incorrect"], strict["possible"]) == (2, 1, 3)
+    assert report["settings"]["pred_fields"] == OFFSETS
 
 
 def test_cli_offset_free_output_scores_at_document_level() -> None:

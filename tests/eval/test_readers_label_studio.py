@@ -33,6 +33,7 @@ def test_predictions_of_one_version_become_documents_with_events_and_repaired_of
     docs = {d.id: d for d in corpus.documents}
     assert sorted(docs) == ["ls1", "ls2"]  # ls3 has no prediction
     assert [(e.label, e.text) for e in docs["ls1"].entities] == [("PERSON", "Putin"), ("GPE", "Tashkent")]
+    assert [e.score for e in docs["ls1"].entities] == [0.97, 0.88]  # the regions' scores
     (travel,) = docs["ls1"].events
     assert (travel.type, travel.trigger.text) == ("Travel", "visited")
     assert [(a.role, a.entity) for a in travel.arguments] == [("Agent", "p1"), ("Destination", "p2")]
