@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from eval.errors import FormatError, Problem, UsageError, ValidationError
+from eval.labelstudio import resolve_offsets, span_problem
 from eval.model import EMPTY, Argument, Document, Entity, Event, Span
 
 from .errors import ItemKind, RegionError, RegionIssue
@@ -135,20 +136,6 @@ class PullResult:
 # --- offsets of one span ---------------------------------------------------------------------
 
 
-def _short(s: str, n: int = 40) -> str:
-    return repr(s if len(s) <= n else s[: n - 1] + "…")
-
-
-def span_problem(text: str, start: int, end: int, given: str | None) -> str | None:
-    if not (0 <= start < end):
-        return f"offsets {start}-{end} are not a span (need 0 <= start < end)"
-    if end > len(text):
-        return f"offsets {start}-{end} are past the end of the text ({len(text)} characters)"
-    if given is not None and text[start:end] != given:
-        return f"text {_short(given)} does not match the document text at {start}-{end} ({_short(text[start:end])})"
-    return None
-
-
 # --- pull: results -> documents -----------------------------------------------------------------
 
 
@@ -170,33 +157,6 @@ class _Region(NamedTuple):
     start: int
     end: int
     text: str
-
-
-def _utf16_table(text: str) -> dict[int, int] | None:
-    """UTF-16 code-unit offset -> code-point offset, or None when the two are the same."""
-    if all(ord(c) < 0x10000 for c in text):
-        return None
-    table: dict[int, int] = {}
-    unit = 0
-    for i, ch in enumerate(text):
-        table[unit] = i
-        unit += 2 if ord(ch) > 0xFFFF else 1
-    table[unit] = len(text)
-    return table
-
-
-def _fits(text: str, start: int, end: int, given: str) -> bool:
-    return 0 <= start < end <= len(text) and text[start:end] == given
-
-
-def _from_utf16(table: dict[int, int] | None, text: str, start: int, end: int, given: str) -> tuple[int, int] | None:
-    """The code-point offsets of UTF-16 offsets ``start``-``end`` if the text then matches."""
-    if table is None:
-        return None
-    s, e = table.get(start), table.get(end)
-    if s is None or e is None or not _fits(text, s, e, given):
-        return None
-    return s, e
 
 
 def _task_text(task_id: TaskId, data: Any) -> tuple[str, str, Mapping[str, Any]]:
@@ -269,9 +229,8 @@ class _Annotation:
         the first emoji, which fit both ways, are not told apart wrongly). Otherwise each region
         is read as code points if it fits, else as UTF-16 if that fits, else it is an issue.
         """
-        table = _utf16_table(self.text)
         text = self.text
-        checked: list[tuple[_Region, bool, tuple[int, int] | None]] = []
+        checked: list[_Region] = []
         for rid, control, label, start, end, given in raws:
             if type(start) is not int or type(end) is not int:
                 self.issue(rid, f"value.start/value.end must be integers, got {start!r}/{end!r}")
@@ -279,23 +238,18 @@ class _Annotation:
             if not isinstance(given, str):
                 self.issue(rid, "value.text is missing; its offsets cannot be checked")
                 continue
-            region = _Region(rid, control, label, start, end, given)
-            checked.append((region, _fits(text, start, end, given), _from_utf16(table, text, start, end, given)))
-        all_utf16 = any(not fits for _, fits, _ in checked) and all(cp is not None for _, _, cp in checked)
+            checked.append(_Region(rid, control, label, start, end, given))
         out: list[_Region] = []
-        for region, fits, cp in checked:
-            if cp is not None and (all_utf16 or not fits):
-                if cp != (region.start, region.end):
-                    self.repairs.append(
-                        Repair(
-                            self.task_id, region.id, (region.start, region.end), cp, annotation_id=self.annotation_id
-                        )
-                    )
-                out.append(region._replace(start=cp[0], end=cp[1]))
-            elif fits:
-                out.append(region)
-            else:
+        for region, resolved in zip(checked, resolve_offsets(text, [r[3:] for r in checked]), strict=True):
+            if resolved is None:
                 self.issue(region.id, span_problem(text, region.start, region.end, region.text) or "bad offsets")
+                continue
+            if resolved.before is not None:
+                after = (resolved.start, resolved.end)
+                self.repairs.append(
+                    Repair(self.task_id, region.id, resolved.before, after, annotation_id=self.annotation_id)
+                )
+            out.append(region._replace(start=resolved.start, end=resolved.end))
         return out
 
     def relations(

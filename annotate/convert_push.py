@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from eval.errors import Problem, ValidationError
+from eval.labelstudio import span_problem
 from eval.model import Argument, Document, Entity
 
-from .convert_pull import span_problem
 from .schema import ENTITY_CONTROL, TEXT_NAME, TRIGGER_CONTROL, Schema
 
 

@@ -35,6 +35,21 @@ class Format(StrEnum):
     html = "html"
 
 
+class BioModeName(StrEnum):
+    lenient = "lenient"
+    strict = "strict"
+
+
+class BioStyleName(StrEnum):
+    prefix = "prefix"
+    suffix = "suffix"
+
+
+class BadOutputName(StrEnum):
+    fail = "fail"
+    skip = "skip"
+
+
 class LevelName(StrEnum):
     mention = "mention"
     document = "document"
@@ -78,8 +93,29 @@ def evaluate_cli(
     ] = None,
     labels: Annotated[str | None, typer.Option(help="Only score these labels, comma-separated.")] = None,
     pred_format: Annotated[
-        str | None, typer.Option(help="Force the predictions' format (jsonl, conll, conll-iob1/2, conll-bilou, brat).")
+        str | None,
+        typer.Option(
+            help="Force the predictions' format (jsonl, conll, conll-iob1/iob2/ioe2/iobes/bilou, brat); "
+            "see docs/formats.md."
+        ),
     ] = None,
+    pred_fields: Annotated[
+        str | None,
+        typer.Option(
+            help='Read another JSONL shape: "entities=output.entities,label=type,text=span" (dotted paths).'
+        ),
+    ] = None,
+    model_version: Annotated[
+        str | None,
+        typer.Option(help="--pred-format label-studio: score the predictions of this model version."),
+    ] = None,
+    bio_mode: Annotated[
+        BioModeName,
+        typer.Option(help='Token files: lenient (conlleval) or strict (seqeval mode="strict": drops invalid chunks).'),
+    ] = BioModeName.lenient,
+    bio_style: Annotated[
+        BioStyleName, typer.Option(help="Token files: tags written B-PER (prefix) or PER-B (suffix).")
+    ] = BioStyleName.prefix,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the output to FILE instead of stdout.")] = None,
     per_document: Annotated[bool, typer.Option("--per-document", help="Add per-document counts.")] = False,
@@ -116,6 +152,10 @@ def evaluate_cli(
         typer.Option(help='Run an extractor on the gold texts: a command ("python -m x") or package.module:function.'),
     ] = None,
     timeout: Annotated[float, typer.Option(help="Seconds the --extractor may run.")] = 600.0,
+    on_bad_output: Annotated[
+        BadOutputName,
+        typer.Option(help="Undecodable --extractor output: fail (exit 2) or skip (score as no predictions)."),
+    ] = BadOutputName.fail,
     max_errors: Annotated[int, typer.Option(help="Error cases listed in the HTML report.")] = 200,
     fail_over: Annotated[
         list[str] | None, typer.Option(help='Ceilings, e.g. "grounding.ungrounded_rate=0.05" (exit 1 above).')
@@ -153,6 +193,7 @@ def evaluate_cli(
     from .track import TrackOptions, track
 
     try:
+        read, pred_format = _read_options(pred_format, pred_fields, bio_mode, bio_style, model_version)
         options = Options(
             label_map=parse_label_map(label_map) if label_map is not None else None,
             drop_unknown_labels=drop_unknown_labels,
@@ -170,12 +211,24 @@ def evaluate_cli(
             aliases=str(aliases) if aliases else None,
             details=html is not None,
             max_errors=max_errors,
+            read=read,
         )
         if (pred is None) == (extractor is None):
             raise UsageError("give either PRED (a predictions file) or --extractor, not both and not neither")
+        if on_bad_output is BadOutputName.skip and extractor is None:
+            raise UsageError("--on-bad-output applies to --extractor output; a PRED file must be valid as a whole")
         if extractor is not None:
+            from .extractor import BadOutput
+
             with _progress("extracting") as progress:
-                outcome = evaluate_extractor(gold, extractor, options=options, timeout=timeout, progress=progress)
+                outcome = evaluate_extractor(
+                    gold,
+                    extractor,
+                    options=options,
+                    timeout=timeout,
+                    progress=progress,
+                    on_bad_output=BadOutput(on_bad_output.value),
+                )
         else:
             assert pred is not None
             outcome = evaluate(gold, pred, options=options)
@@ -199,6 +252,39 @@ def evaluate_cli(
         fail(exc.lines())
     if report.gate is not None and not report.gate.passed:
         raise typer.Exit(EXIT_GATE)
+
+
+def _read_options(
+    pred_format: str | None,
+    pred_fields: str | None,
+    bio_mode: BioModeName,
+    bio_style: BioStyleName,
+    model_version: str | None,
+) -> tuple[Any, str | None]:
+    """The readers' options, and the format (``fields`` when only --pred-fields is given)."""
+    from .errors import UsageError
+    from .readers import BioMode, BioStyle, ReadOptions
+
+    fields = None
+    if pred_fields is not None:
+        from .readers.fields import parse_fields
+
+        if pred_format not in (None, "fields"):
+            raise UsageError(
+                f"--pred-fields reads JSONL of another shape; it cannot be used with --pred-format {pred_format}"
+            )
+        fields, pred_format = parse_fields(pred_fields), "fields"
+    if model_version is not None and pred_format not in (None, "label-studio"):
+        raise UsageError(
+            f"--model-version picks predictions in a Label Studio export; not for --pred-format {pred_format}"
+        )
+    read = ReadOptions(
+        bio_mode=BioMode(bio_mode.value),
+        bio_style=BioStyle(bio_style.value),
+        fields=fields,
+        model_version=model_version,
+    )
+    return read, pred_format
 
 
 @contextmanager

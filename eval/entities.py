@@ -236,6 +236,9 @@ def _confusion(gold: SpanColumns, pred: SpanColumns, exact: Assignment, codes: L
     p_free[p_idx] = False
     y_true = np.concatenate([gold.label[g_idx], gold.label[g_free], np.full(int(p_free.sum()), none)])
     y_pred = np.concatenate([pred.label[p_idx], np.full(int(g_free.sum()), none), pred.label[p_free]])
-    matrix = confusion_matrix(y_true, y_pred, labels=list(range(none + 1)))
+    if not len(y_true):  # no spans on either side (an events-only corpus): sklearn refuses empty input
+        matrix = np.zeros((none + 1, none + 1), dtype=np.int64)
+    else:
+        matrix = confusion_matrix(y_true, y_pred, labels=list(range(none + 1)))
     labels = (*codes.names, Confusion.NONE)
     return Confusion(labels, tuple(tuple(int(x) for x in row) for row in matrix))

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -28,7 +28,7 @@ import numpy.typing as npt
 from .counts import PRF
 from .errors import Problem, ValidationError
 from .model import Argument, Document, Entity
-from .report import EVENT_METRICS, EventScores
+from .report import EVENT_METRICS, EventErrorCase, EventErrorKind, EventScores
 from .stats import stats_rows
 from .validate import utf16_fits
 
@@ -372,3 +372,83 @@ def event_doc_stats(
 
 def _doc_stats(per_doc: Mapping[str, DocumentEventCounts]) -> dict[str, npt.NDArray[np.float64]]:
     return {f"events.{m}": stats_rows([c.micro[m] for c in per_doc.values()]) for m in EVENT_METRICS}
+
+
+# ---------------------------------------------------------------------------------------------
+# error cases (the HTML report)
+
+CONTEXT = 60  # characters of text on each side of an error
+
+
+def event_error_cases(
+    gold: Sequence[Document], pred: Sequence[Document], *, limit: int = 200
+) -> tuple[EventErrorCase, ...]:
+    """The errors behind trigger_classification and argument_classification_attached.
+
+    Per document: a gold trigger ``(type, span)`` not predicted is a ``wrong type`` when a
+    prediction has the same span with another type, else ``missed trigger``; a predicted one
+    on no gold trigger span is ``spurious trigger``. A gold argument ``(type, trigger, role,
+    span)`` not predicted is a ``wrong role`` when the prediction has the same argument of the
+    same event with another role, else ``missed argument``; a predicted one that is neither is
+    ``spurious argument``. In document order, at most ``limit`` cases.
+    """
+    out: list[EventErrorCase] = []
+    for g, p in pair_documents(gold, pred):
+        if len(out) >= limit:
+            break
+        gold_items = offset_items(g)
+        pred_items = offset_items(p) if p is not None else NO_ITEMS
+        out += _document_errors(g, gold_items, pred_items)
+    return tuple(out[:limit])
+
+
+def _document_errors(doc: Document, gold: EventItems, pred: EventItems) -> list[EventErrorCase]:
+    text = doc.text
+    rows: list[tuple[int, int, int, EventErrorCase]] = []
+
+    def add(kind: EventErrorKind, ty: str, role: str | None, other: str | None, span: Hashable, trig: Hashable) -> None:
+        start, end = cast("tuple[int, int]", span)  # offset items: (start, end) pairs
+        t_start, t_end = cast("tuple[int, int]", trig)
+        trigger = text[t_start:t_end] if role is not None else None
+        left, right = text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT]
+        case = EventErrorCase(doc.id, kind, ty, role, other, start, end, left, text[start:end], right, trigger)
+        rows.append((start, end, len(rows), case))
+
+    gold_types = _types_at(gold.triggers)
+    pred_types = _types_at(pred.triggers)
+    for ty, trig in gold.triggers - pred.triggers:
+        others = sorted(pred_types.get(trig, set()) - gold_types.get(trig, set()))
+        if others:
+            add("wrong type", ty, None, others[0], trig, trig)
+        else:
+            add("missed trigger", ty, None, None, trig, trig)
+    for ty, trig in pred.triggers - gold.triggers:
+        if trig not in gold_types:
+            add("spurious trigger", ty, None, None, trig, trig)
+    gold_roles = _roles_of(gold.arguments)
+    pred_roles = _roles_of(pred.arguments)
+    for ty, trig, role, arg in gold.arguments - pred.arguments:
+        others = sorted(pred_roles.get((ty, trig, arg), set()) - gold_roles.get((ty, trig, arg), set()))
+        if others:
+            add("wrong role", ty, role, others[0], arg, trig)
+        else:
+            add("missed argument", ty, role, None, arg, trig)
+    for ty, trig, role, arg in pred.arguments - gold.arguments:
+        if (ty, trig, arg) not in gold_roles:
+            add("spurious argument", ty, role, None, arg, trig)
+    rows.sort(key=lambda r: (r[0], r[1], r[3].kind, r[3].event_type, r[3].role or ""))
+    return [r[3] for r in rows]
+
+
+def _types_at(triggers: Iterable[TriggerItem]) -> dict[Hashable, set[str]]:
+    out: dict[Hashable, set[str]] = defaultdict(set)
+    for ty, trig in triggers:
+        out[trig].add(ty)
+    return out
+
+
+def _roles_of(arguments: Iterable[ArgumentItem]) -> dict[tuple[str, Hashable, Hashable], set[str]]:
+    out: dict[tuple[str, Hashable, Hashable], set[str]] = defaultdict(set)
+    for ty, trig, role, arg in arguments:
+        out[(ty, trig, arg)].add(role)
+    return out

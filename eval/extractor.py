@@ -11,13 +11,19 @@ stdout (``text`` may be left out; the input text is used). A function spec
         └── ExtractorError         cannot start/import, crashed, timed out, or returned a bad value
 
 ``ExtractorError.lines()`` adds the last lines of the extractor's stderr after its one-line message.
+
+With ``on_bad_output=BadOutput.SKIP`` a document whose output cannot be decoded (a line that
+is not JSON, not an object, or not a valid canonical record; a function's return value of the
+wrong shape) is not fatal: it is scored as no predictions and named in ``ExtractorRun.undecodable``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import enum
 import importlib
 import os
+import re
 import shlex
 import signal
 import subprocess
@@ -45,6 +51,13 @@ _MAX_STDERR_LINE = 500
 Progress = Callable[[int, int], None]
 
 
+class BadOutput(enum.Enum):
+    """What a document whose output cannot be decoded does to the run."""
+
+    FAIL = "fail"  # the run stops with the error (exit 2)
+    SKIP = "skip"  # the document is scored as no predictions and counted as undecodable
+
+
 class ExtractorError(InputError):
     """The extractor could not be started or imported, failed, timed out, or returned a bad value."""
 
@@ -65,6 +78,7 @@ class ExtractorRun:
     seconds: float
     command: str  # the command line or function spec, as given
     submitted: int  # how many documents the extractor was given
+    undecodable: tuple[str, ...] | None = None  # with BadOutput.SKIP: the ids (or stdout lines) skipped
 
     @property
     def docs_per_second(self) -> float:
@@ -72,14 +86,19 @@ class ExtractorRun:
 
     def info(self) -> RunInfo:
         """The ``Report.run`` record of this run."""
-        return RunInfo(self.command, self.submitted, self.seconds)
+        return RunInfo(self.command, self.submitted, self.seconds, self.undecodable)
 
 
 # --- a command over pipes ------------------------------------------------------------------------
 
 
 def run_command(
-    cmd: str, documents: Sequence[Document], *, timeout: float, progress: Progress | None = None
+    cmd: str,
+    documents: Sequence[Document],
+    *,
+    timeout: float,
+    progress: Progress | None = None,
+    on_bad_output: BadOutput = BadOutput.FAIL,
 ) -> ExtractorRun:
     """Run ``cmd`` (split like a shell would, but run without one) on ``documents``.
 
@@ -104,8 +123,9 @@ def run_command(
         ) from None
     session = _Session(proc, cmd, timeout)
     session.start(documents)
+    skipped: list[str] | None = [] if on_bad_output is BadOutput.SKIP else None
     try:
-        out = session.read(inputs, progress)
+        out = session.read(inputs, progress, skipped)
     except BaseException:
         _kill(proc)
         raise
@@ -114,7 +134,7 @@ def run_command(
     seconds = time.perf_counter() - started
     if progress is not None:
         progress(len(documents), len(documents))
-    return ExtractorRun(tuple(out), seconds, cmd, len(documents))
+    return ExtractorRun(tuple(out), seconds, cmd, len(documents), tuple(skipped) if skipped is not None else None)
 
 
 def _split(cmd: str) -> list[str]:
@@ -150,8 +170,12 @@ class _Session:
         self.timed_out.set()
         _kill(self.proc)
 
-    def read(self, inputs: dict[str, Document], progress: Progress | None) -> list[Document]:
-        """Parse stdout line by line until it closes, then check how the extractor ended."""
+    def read(self, inputs: dict[str, Document], progress: Progress | None, skipped: list[str] | None) -> list[Document]:
+        """Parse stdout line by line until it closes, then check how the extractor ended.
+
+        With ``skipped`` (a list), an undecodable line is recorded there instead of raising, and
+        its document, when the line names one, is scored as no predictions.
+        """
         out: list[Document] = []
         seen: dict[str, int] = {}
         for number, raw in enumerate(self.stdout, 1):
@@ -159,7 +183,18 @@ class _Session:
                 continue
             if not raw.endswith(b"\n"):  # a cut-off last line: a crash explains it better than a parse error
                 self.wait()
-            out.append(_prediction(raw, number, inputs, seen))
+            try:
+                out.append(_prediction(raw, number, inputs, seen))
+            except _Undecodable:
+                if skipped is None:
+                    raise
+                doc_id = _id_in(raw, inputs, seen)
+                if doc_id is None:
+                    skipped.append(f"{STDOUT}:{number}")
+                else:
+                    seen[doc_id] = number
+                    skipped.append(doc_id)
+                    out.append(Document(doc_id, inputs[doc_id].text, path=STDOUT, line=number))
             if progress is not None:
                 progress(len(out), len(inputs))
         self.wait()
@@ -234,23 +269,46 @@ def _signal_name(number: int) -> str:
         return str(number)
 
 
+class _Undecodable(FormatError):
+    """An output line that cannot be decoded (``--on-bad-output skip`` skips it)."""
+
+
+_ID = re.compile(rb'"id"\s*:\s*"((?:[^"\\]|\\.)*)"')
+
+
+def _id_in(raw: bytes, inputs: dict[str, Document], seen: dict[str, int]) -> str | None:
+    """The input id a bad line is about: its ``id`` if it parses, else the first ``"id": "..."``."""
+    try:
+        obj = orjson.loads(raw)
+        candidate = obj.get("id") if isinstance(obj, dict) else None
+    except orjson.JSONDecodeError:
+        found = _ID.search(raw)
+        try:
+            candidate = orjson.loads(b'"' + found.group(1) + b'"') if found else None
+        except orjson.JSONDecodeError:
+            candidate = None
+    if isinstance(candidate, int) and not isinstance(candidate, bool):
+        candidate = str(candidate)
+    return candidate if isinstance(candidate, str) and candidate in inputs and candidate not in seen else None
+
+
 def _prediction(raw: bytes, number: int, inputs: dict[str, Document], seen: dict[str, int]) -> Document:
     """One stdout line -> Document, with the input text filled in; errors name the line."""
     where = f"{STDOUT}:{number}"
     try:
         obj = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise FormatError(
+        raise _Undecodable(
             f"{where}: not valid JSON ({exc}); the extractor must print one JSON object per line, "
             "and nothing else, on stdout (log to stderr)"
         ) from None
     if not isinstance(obj, dict):
-        raise FormatError(f"{where}: each line must be a JSON object, got {_kind(obj)}")
+        raise _Undecodable(f"{where}: each line must be a JSON object, got {_kind(obj)}")
     doc_id = obj.get("id")
     if isinstance(doc_id, int) and not isinstance(doc_id, bool):
         doc_id = str(doc_id)
     if not isinstance(doc_id, str):
-        raise FormatError(f"{where}: id must be a string, got {doc_id!r}; echo the input document's id")
+        raise _Undecodable(f"{where}: id must be a string, got {doc_id!r}; echo the input document's id")
     source = inputs.get(doc_id)
     if source is None:
         raise FormatError(
@@ -261,7 +319,6 @@ def _prediction(raw: bytes, number: int, inputs: dict[str, Document], seen: dict
         raise FormatError(
             f"{where}: document {doc_id!r} was already output at line {seen[doc_id]}; output each document once"
         )
-    seen[doc_id] = number
     text = obj.get("text")
     if text is None:
         obj = {**obj, "text": source.text}
@@ -270,7 +327,12 @@ def _prediction(raw: bytes, number: int, inputs: dict[str, Document], seen: dict
             f"{where}: document {doc_id!r}: its text differs from the input text; "
             "echo the text unchanged or leave it out"
         )
-    return parse_record(obj, STDOUT, number)
+    try:
+        doc = parse_record(obj, STDOUT, number)
+    except FormatError as exc:
+        raise _Undecodable(str(exc)) from None
+    seen[doc_id] = number
+    return doc
 
 
 def _kind(value: Any) -> str:
@@ -280,7 +342,13 @@ def _kind(value: Any) -> str:
 # --- a Python function ---------------------------------------------------------------------------
 
 
-def run_function(spec: str, documents: Sequence[Document], *, progress: Progress | None = None) -> ExtractorRun:
+def run_function(
+    spec: str,
+    documents: Sequence[Document],
+    *,
+    progress: Progress | None = None,
+    on_bad_output: BadOutput = BadOutput.FAIL,
+) -> ExtractorRun:
     """Import ``package.module:function`` and call it on each document's text.
 
     The function returns a list of entity dicts ``{"start", "end", "label"}`` or a dict with
@@ -290,6 +358,7 @@ def run_function(spec: str, documents: Sequence[Document], *, progress: Progress
     fn = load_function(spec)
     started = time.perf_counter()
     out: list[Document] = []
+    skipped: list[str] | None = [] if on_bad_output is BadOutput.SKIP else None
     for i, d in enumerate(documents, 1):
         try:
             result = fn(d.text)
@@ -298,10 +367,17 @@ def run_function(spec: str, documents: Sequence[Document], *, progress: Progress
                 f"extractor function {spec} raised {type(exc).__name__} on document {d.id!r}"
                 f"{_origin(exc)}: {_one_line(exc)}"
             ) from None
-        out.append(_function_result(result, d, spec=spec, position=i))
+        try:
+            out.append(_function_result(result, d, spec=spec, position=i))
+        except (FormatError, _BadReturn):
+            if skipped is None:
+                raise
+            skipped.append(d.id)
+            out.append(Document(d.id, d.text, path=f"<{spec}>", line=i))
         if progress is not None:
             progress(i, len(documents))
-    return ExtractorRun(tuple(out), time.perf_counter() - started, spec, len(documents))
+    undecodable = tuple(skipped) if skipped is not None else None
+    return ExtractorRun(tuple(out), time.perf_counter() - started, spec, len(documents), undecodable)
 
 
 def load_function(spec: str) -> Callable[[str], Any]:
@@ -367,6 +443,10 @@ def _one_line(exc: BaseException) -> str:
     return text[:300] + " …" if len(text) > 300 else text or "(no message)"
 
 
+class _BadReturn(ExtractorError):
+    """A function's return value of the wrong shape (``--on-bad-output skip`` skips it)."""
+
+
 def _function_result(result: Any, doc: Document, *, spec: str, position: int) -> Document:
     """Check the shape of one return value, then parse it like a canonical JSONL record.
 
@@ -380,5 +460,5 @@ def _function_result(result: Any, doc: Document, *, spec: str, position: int) ->
         record = {k: list(v) if isinstance(v, tuple) else v for k, v in result.items() if k in ("entities", "events")}
     else:
         what = "a dict without 'entities'" if isinstance(result, dict) else type(result).__name__
-        raise ExtractorError(f"extractor function {spec} returned {what} for document {doc.id!r}; return {shapes}")
+        raise _BadReturn(f"extractor function {spec} returned {what} for document {doc.id!r}; return {shapes}")
     return parse_record({"id": doc.id, "text": doc.text, **record}, f"<{spec}>", position)

@@ -88,3 +88,4 @@ class Corpus(NamedTuple):
     sha256: str
     documents: tuple[Document, ...]
     format: str
+    notes: tuple[str, ...] = ()  # what the reader saw that the report should mention

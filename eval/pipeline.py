@@ -6,11 +6,12 @@ Nothing here prints or exits; bad input raises ``ValidationError``/``FormatError
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .counts import Scheme
 from .entities import DocStats, score_entities
@@ -19,11 +20,14 @@ from .grounding import Policy
 from .io import read_manifest
 from .labelmap import LabelMap
 from .model import Document
-from .readers import read_corpus, resolve
+from .readers import DEFAULT_READ, BioMode, BioStyle, ReadOptions, read_corpus, resolve
 from .readers.jsonl import read_table
-from .report import ErrorCase, EventScores, Level, Report, Settings, Source
+from .report import UNDECODABLE_SHOWN, ErrorCase, EventErrorCase, EventScores, Level, Report, Settings, Source
 from .table import Table
 from .validate import check_pair, check_table
+
+if TYPE_CHECKING:
+    from .extractor import BadOutput
 
 MAX_PROBLEMS = 20
 
@@ -47,9 +51,7 @@ class Options:
     min_overlap: float | None = None
     min_score: float | None = None
     sweep_scores: bool = False
-    bio_mode: str | None = None
-    bio_style: str | None = None
-    pred_fields: str | None = None
+    read: ReadOptions = DEFAULT_READ  # reader settings: BIO decoding, field map, model version
 
     def __post_init__(self) -> None:
         from .errors import UsageError
@@ -83,9 +85,9 @@ class Options:
             ground_fuzzy=self.ground_fuzzy,
             min_overlap=self.min_overlap,
             min_score=self.min_score,
-            bio_mode=self.bio_mode,
-            bio_style=self.bio_style,
-            pred_fields=self.pred_fields,
+            bio_mode=self.read.bio_mode.value if self.read.bio_mode is not BioMode.LENIENT else None,
+            bio_style=self.read.bio_style.value if self.read.bio_style is not BioStyle.PREFIX else None,
+            pred_fields=",".join(f"{k}={v}" for k, v in self.read.fields.items()) if self.read.fields else None,
         )
 
 
@@ -98,19 +100,35 @@ class Outcome:
     gold: Table | None = None
 
 
-def load_table(path: str | Path, *, fmt: str | None = None, reference: Table | None = None) -> Table:
+def load_table(
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    reference: Table | None = None,
+    options: ReadOptions = DEFAULT_READ,
+) -> Table:
     """Any supported file as a table; canonical JSONL takes the fast column-wise path."""
     p, spec = resolve(path, fmt)
     if spec.name == "jsonl":  # hashes the file in the same pass
         texts = dict(zip(reference.ids, reference.texts, strict=True)) if reference is not None else None
         return read_table(p, reference=texts)
-    corpus = read_corpus(p, fmt=spec.name, reference=_reference(reference) if reference is not None else None)
-    return Table.from_documents(corpus.documents, path=corpus.path, format=corpus.format, sha256=corpus.sha256)
+    ref = _reference(reference) if reference is not None else None
+    corpus = read_corpus(p, fmt=spec.name, reference=ref, options=options)
+    table = Table.from_documents(corpus.documents, path=corpus.path, format=corpus.format, sha256=corpus.sha256)
+    return dataclasses.replace(table, notes=corpus.notes) if corpus.notes else table
 
 
 def _reference(t: Table) -> dict[str, Document]:
     rows = zip(t.ids, t.texts, t.lines, strict=True)
     return {doc_id: Document(doc_id, text, path=t.path, line=line) for doc_id, text, line in rows}
+
+
+def _event_types(gold: Table, path: str | Path) -> frozenset[str]:
+    """The gold set's event types: those of its events and its manifest's ``event_types``."""
+    manifest = read_manifest(path)
+    declared = manifest.get("event_types") if manifest else None
+    names = {str(x.get("name", "")) if isinstance(x, dict) else str(x) for x in declared or ()}
+    return frozenset(names | {ev.type for d in gold.documents.values() for ev in d.events}) - {""}
 
 
 def gold_label_set(path: str | Path) -> list[str] | None:
@@ -137,7 +155,8 @@ def evaluate(
     ``gold`` is that gold set already loaded and checked (a second extractor on the same gold).
     """
     gold = gold if gold is not None else load_gold(gold_path)
-    pred = load_table(pred_path, fmt=options.pred_format, reference=gold)
+    read = dataclasses.replace(options.read, event_types=_event_types(gold, gold_path))
+    pred = load_table(pred_path, fmt=options.pred_format, reference=gold, options=read)
     return score_tables(gold, pred, options=options, label_set=gold_label_set(gold_path))
 
 
@@ -155,25 +174,44 @@ def evaluate_extractor(
     options: Options = Options(),
     timeout: float = 600.0,
     progress: Callable[[int, int], None] | None = None,
+    on_bad_output: BadOutput | None = None,
 ) -> Outcome:
-    """Run ``extractor`` (a command, or ``package.module:function``) on the gold texts and score it."""
-    import dataclasses
+    """Run ``extractor`` (a command, or ``package.module:function``) on the gold texts and score it.
 
-    from .extractor import run_command, run_function
+    ``on_bad_output=BadOutput.SKIP`` scores a document whose output cannot be decoded as no
+    predictions; the report's ``run`` counts them and a note names the first few.
+    """
+    from .extractor import BadOutput, run_command, run_function
     from .io import documents_sha256
+
+    bad = on_bad_output or BadOutput.FAIL
 
     gold = load_gold(gold_path)
     inputs = [Document(doc_id, text) for doc_id, text in zip(gold.ids, gold.texts, strict=True)]
     is_function = ":" in extractor and " " not in extractor.strip()
     run = (
-        run_function(extractor, inputs, progress=progress)
+        run_function(extractor, inputs, progress=progress, on_bad_output=bad)
         if is_function
-        else run_command(extractor, inputs, timeout=timeout, progress=progress)
+        else run_command(extractor, inputs, timeout=timeout, progress=progress, on_bad_output=bad)
     )
     digest = documents_sha256(run.documents)
     pred = Table.from_documents(run.documents, path=f"<extractor: {extractor}>", format="jsonl", sha256=digest)
     outcome = score_tables(gold, pred, options=options, label_set=gold_label_set(gold_path))
-    return dataclasses.replace(outcome, report=dataclasses.replace(outcome.report, run=run.info()))
+    report = outcome.report
+    notes = report.notes
+    if run.undecodable:
+        notes = (*notes, _undecodable_note(run.undecodable))
+    return dataclasses.replace(outcome, report=dataclasses.replace(report, run=run.info(), notes=notes))
+
+
+
+def _undecodable_note(skipped: Sequence[str]) -> str:
+    shown = ", ".join(skipped[:UNDECODABLE_SHOWN])
+    more = f" and {len(skipped) - UNDECODABLE_SHOWN} more" if len(skipped) > UNDECODABLE_SHOWN else ""
+    return (
+        f"{len(skipped)} document(s) of extractor output could not be decoded and were scored as no "
+        f"predictions (--on-bad-output skip): {shown}{more}"
+    )
 
 
 def score_tables(
@@ -217,6 +255,11 @@ def score_tables(
         schemes = (Scheme.STRICT, Scheme.EXACT)
     if events is not None:
         stats = {**stats, **events[1]}
+    event_errors: tuple[EventErrorCase, ...] = ()
+    if events is not None and mention_level and options.details:
+        from .events import event_error_cases
+
+        event_errors = event_error_cases(*documents(), limit=options.max_errors)
     report = Report(
         gold=Source(gold.path, gold.sha256, len(gold)),
         predictions=Source(pred.path, pred.sha256, len(pred)),
@@ -224,12 +267,13 @@ def score_tables(
         level=options.level,
         schemes=schemes,
         events=events[0] if events is not None else None,
-        notes=(*notes, *findings.notes),
+        notes=(*pred.notes, *notes, *findings.notes),
         errors=errors,
         confusion=confusion,
         settings=options.settings(),
         grounding=grounding,
         thresholds=thresholds,
+        event_errors=event_errors,
     )
     return Outcome(report, stats, gold)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Literal
 
 from .counts import PRF, Counts, Metrics, Scheme
 
@@ -63,12 +64,43 @@ class ErrorCase:
     right: str
 
 
+EventErrorKind = Literal[
+    "missed trigger", "spurious trigger", "wrong type", "missed argument", "spurious argument", "wrong role"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class EventErrorCase:
+    """One event error with context: a trigger or an argument (``role`` set) that is wrong.
+
+    ``event_type``/``role`` are the gold ones for missed items and wrong types/roles, the
+    predicted ones for spurious items; ``other`` is the predicted type (wrong type) or role
+    (wrong role). ``trigger`` is the trigger's text for argument errors.
+    """
+
+    doc_id: str
+    kind: EventErrorKind
+    event_type: str
+    role: str | None
+    other: str | None
+    start: int
+    end: int
+    left: str
+    span: str
+    right: str
+    trigger: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Confusion:
-    """Label confusion over boundary-matched spans (exact scheme pairs), plus missed/spurious.
+    """Label confusion over boundary-matched spans (exact scheme pairs).
 
-    Rows are gold labels then ``NONE`` (spurious predictions); columns are predicted labels
-    then ``NONE`` (missed gold spans). ``matrix[i][j]`` counts spans.
+    Rows are gold labels then ``NONE``; columns are predicted labels then ``NONE``.
+    ``matrix[i][j]`` counts gold spans labelled ``labels[i]`` predicted with the same
+    boundaries and labelled ``labels[j]``. The ``NONE`` column counts gold spans with no
+    prediction of the same boundaries — missed ones *and* those predicted with other
+    boundaries; the ``NONE`` row counts predictions with no gold span of the same boundaries —
+    spurious ones *and* boundary mismatches.
     """
 
     labels: tuple[str, ...]
@@ -136,6 +168,9 @@ class Gate:
         return all(c.passed for c in self.checks)
 
 
+UNDECODABLE_SHOWN = 5  # undecodable documents named in the report (--on-bad-output skip)
+
+
 @dataclass(frozen=True, slots=True)
 class RunInfo:
     """How predictions were produced when goldbench ran the extractor itself."""
@@ -143,6 +178,7 @@ class RunInfo:
     extractor: str
     documents: int
     seconds: float
+    undecodable: tuple[str, ...] | None = None  # --on-bad-output skip: ids (or stdout lines) skipped
 
     @property
     def docs_per_second(self) -> float:
@@ -249,6 +285,7 @@ class Report:
     notes: tuple[str, ...] = ()
     errors: tuple[ErrorCase, ...] = ()
     confusion: Confusion | None = None
+    event_errors: tuple[EventErrorCase, ...] = ()
     intervals: dict[str, Interval] | None = None  # metric path -> interval (--bootstrap)
     comparison: tuple[Comparison, ...] | None = None  # --against
     gate: Gate | None = None

@@ -90,6 +90,7 @@ class Table:
     entity_texts: dict[int, str] = field(default_factory=dict)  # entity row -> the text it carried
     documents: dict[int, Document] = field(default_factory=dict)  # docs with events/mentions/ids
     entity_scores: dict[int, float] = field(default_factory=dict)  # entity row -> its score
+    notes: tuple[str, ...] = ()  # what the reader wants the report to mention
 
     def __len__(self) -> int:
         return len(self.ids)

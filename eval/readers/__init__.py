@@ -3,21 +3,63 @@
 Each reader turns a path into documents. ``detect`` picks a format from the extension and,
 when that is ambiguous, the first bytes; ``--pred-format`` overrides it. Readers that only
 have tokens (CoNLL/BIO) need the gold documents to align tokens back to character offsets:
-they receive them as ``reference``.
+they receive them as ``reference``. Options that only some readers use (BIO decoding, a field
+map for other JSON shapes, a Label Studio model version) travel in one ``ReadOptions``; what a
+reader wants to tell the report (a token file that stops before its text ends) comes back as
+``Reading.notes``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import enum
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import FormatError
 from ..io import GOLD_DOCUMENTS, resolve_documents_path, sha256_path
 from ..model import Corpus, Document
 
 Reference = Mapping[str, Document]
-ReadFn = Callable[[Path, "Reference | None"], list[Document]]
+
+
+class BioMode(enum.Enum):
+    """How token tags become entities: conlleval's rule, or seqeval's ``mode="strict"``."""
+
+    LENIENT = "lenient"
+    STRICT = "strict"
+
+
+class BioStyle(enum.Enum):
+    """Where a tag's letter is: ``B-PER`` (prefix) or ``PER-B`` (suffix)."""
+
+    PREFIX = "prefix"
+    SUFFIX = "suffix"
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """Reader settings from the command line; each reader reads the ones it knows."""
+
+    bio_mode: BioMode = BioMode.LENIENT
+    bio_style: BioStyle = BioStyle.PREFIX
+    fields: Mapping[str, str] | None = None  # --pred-fields: canonical field -> dotted path
+    model_version: str | None = None  # --model-version for label-studio exports
+    event_types: frozenset[str] = frozenset()  # the gold set's event types (label-studio: trigger or entity)
+
+
+DEFAULT_READ = ReadOptions()
+
+
+class Reading(NamedTuple):
+    """What a reader returns: the documents, and notes for the report."""
+
+    documents: Sequence[Document]
+    notes: tuple[str, ...] = ()
+
+
+ReadFn = Callable[[Path, "Reference | None", ReadOptions], Reading]
 DetectFn = Callable[[Path, bytes], bool]
 
 
@@ -41,7 +83,7 @@ def _load_builtin() -> None:
     # Imported for their ``register`` side effect; the order is the detection order.
     from . import jsonl  # noqa: F401
 
-    for optional in ("conll", "brat"):
+    for optional in ("conll", "brat", "huggingface", "fields", "docbin", "labelstudio"):
         try:
             __import__(f"{__name__}.{optional}")
         except ModuleNotFoundError as exc:  # a reader module not written yet
@@ -89,8 +131,14 @@ def resolve(path: str | Path, fmt: str | None = None) -> tuple[Path, ReaderSpec]
     raise FormatError(f"unknown format {fmt!r}; use one of: {', '.join(specs)}")
 
 
-def read_corpus(path: str | Path, *, fmt: str | None = None, reference: Reference | None = None) -> Corpus:
+def read_corpus(
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    reference: Reference | None = None,
+    options: ReadOptions = ReadOptions(),
+) -> Corpus:
     """Read documents from ``path`` in format ``fmt`` (detected when None)."""
     p, spec = resolve(path, fmt)
-    docs = spec.read(p, reference)
-    return Corpus(str(p), sha256_path(p), tuple(docs), spec.name)
+    reading = spec.read(p, reference, options)
+    return Corpus(str(p), sha256_path(p), tuple(reading.documents), spec.name, reading.notes)

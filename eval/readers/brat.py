@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import FormatError
 from ..model import Document, Entity
-from . import ReaderSpec, Reference, register
+from . import ReaderSpec, Reading, ReadOptions, Reference, register
 
 _IGNORED = frozenset("REAMN#*")
 _OFFSETS = re.compile(r"(\d+) (\d+)", re.ASCII)
@@ -105,4 +105,8 @@ def _detect(path: Path, head: bytes) -> bool:
     return path.suffix.lower() == ".ann"
 
 
-register(ReaderSpec("brat", read_brat, _detect, "brat standoff .ann/.txt pairs (T lines only)"))
+def _read(path: Path, reference: Reference | None, options: ReadOptions) -> Reading:
+    return Reading(read_brat(path, reference))
+
+
+register(ReaderSpec("brat", _read, _detect, "brat standoff .ann/.txt pairs (T lines only)"))

@@ -6,7 +6,10 @@ ends a sentence; ``-DOCSTART- <doc_id>`` or ``# doc_id = <doc_id>`` starts a doc
 ``reference[doc_id].text``: skip whitespace, the token must come next (PTB bracket and quote
 rewrites are undone, nothing fuzzy). Tags are decoded by conlleval's chunk rule, which is also
 seqeval's default (lenient) mode, for every scheme; the scheme only says which tag prefixes are
-legal. The rules, with examples, are in docs/formats-readers.md.
+legal. ``BioMode.STRICT`` decodes as seqeval 1.2.2's ``mode="strict"`` instead: the scheme's
+start/inside/end patterns (ported from ``seqeval/scheme.py`` as tables), and a chunk that
+does not end as the scheme says is dropped. Tags may be typeless (``B``) and written in
+suffix style (``PER-B``). The rules, with examples, are in docs/formats-readers.md.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import NamedTuple
 
 from ..errors import FormatError
 from ..model import Document, Entity
-from . import ReaderSpec, ReadFn, Reference, register
+from . import BioMode, BioStyle, ReaderSpec, ReadFn, Reading, ReadOptions, Reference, register
 
 
 class TagScheme(enum.Enum):
@@ -29,7 +32,9 @@ class TagScheme(enum.Enum):
     AUTO = "auto"
     IOB1 = "iob1"  # I- begins unless it continues the same type; B- separates same-type neighbours
     IOB2 = "iob2"  # B- begins, I- continues
-    BILOU = "bilou"  # B- I- L- U- (or the BIOES spelling B- I- E- S-)
+    IOE2 = "ioe2"  # E- ends, I- continues
+    IOBES = "iobes"  # B- I- E- S-
+    BILOU = "bilou"  # B- I- L- U- (leniently also the BIOES spelling B- I- E- S-)
 
 
 class Chunk(NamedTuple):
@@ -45,8 +50,14 @@ _LEGAL = {
     TagScheme.AUTO: frozenset("OBILUES"),
     TagScheme.IOB1: frozenset("OBI"),
     TagScheme.IOB2: frozenset("OBI"),
+    TagScheme.IOE2: frozenset("OIE"),
+    TagScheme.IOBES: frozenset("OBIES"),
     TagScheme.BILOU: frozenset("OBILUES"),
 }
+# In strict mode a scheme allows exactly seqeval's ``allowed_prefix``.
+_STRICT_LEGAL = {**_LEGAL, TagScheme.BILOU: frozenset("OBILU")}
+TYPELESS = "_"  # the type of a typeless tag (``B``, ``I``), as seqeval names it
+_LETTERS = frozenset("BILUES")
 # BILOU's L/U are BIOES's E/S; the decoder knows only B I E S O.
 _CANONICAL = {"B": "B", "I": "I", "L": "E", "E": "E", "U": "S", "S": "S"}
 # Tokenizer rewrites that are undone when the token itself is not in the text.
@@ -69,14 +80,29 @@ _EXTENSIONS = frozenset({".conll", ".bio", ".iob", ".iob1", ".iob2", ".bilou", "
 
 
 @lru_cache(maxsize=1 << 16)
-def _parse_tag(tag: str) -> tuple[str, str] | None:
-    """``(letter, type)`` with the letter in B I E S O, or None when ``tag`` is not a tag."""
+def _parse_raw(tag: str, style: BioStyle = BioStyle.PREFIX) -> tuple[str, str] | None:
+    """``(letter, type)`` with the letter as written (B I L U E S O), or None when not a tag.
+
+    A lone letter is a typeless tag (type ``TYPELESS``); otherwise the type is everything on the
+    other side of the first (prefix style) or last (suffix style) ``-``.
+    """
     if tag == "O":
         return ("O", "")
-    letter, dash, label = tag.partition("-")
-    if not dash or not label or letter not in _CANONICAL:
+    if tag in _LETTERS:
+        return (tag, TYPELESS)
+    if style is BioStyle.PREFIX:
+        letter, dash, label = tag.partition("-")
+    else:
+        label, dash, letter = tag.rpartition("-")
+    if not dash or not label or letter not in _LETTERS:
         return None
-    return (_CANONICAL[letter], label)
+    return (letter, label)
+
+
+def _parse_tag(tag: str, style: BioStyle = BioStyle.PREFIX) -> tuple[str, str] | None:
+    """``(letter, type)`` with the letter in B I E S O (BILOU's L/U read as E/S), or None."""
+    parsed = _parse_raw(tag, style)
+    return (_CANONICAL.get(parsed[0], "O"), parsed[1]) if parsed is not None else None
 
 
 def _chunks(letters: Sequence[str], labels: Sequence[str]) -> list[Chunk]:
@@ -96,20 +122,155 @@ def _chunks(letters: Sequence[str], labels: Sequence[str]) -> list[Chunk]:
     return out
 
 
-def decode_tags(tags: Sequence[str]) -> list[Chunk]:
-    """The entities of one sentence's tags (any scheme), decoded as conlleval does.
+def decode_tags(
+    tags: Sequence[str],
+    *,
+    mode: BioMode = BioMode.LENIENT,
+    scheme: TagScheme = TagScheme.AUTO,
+    style: BioStyle = BioStyle.PREFIX,
+) -> list[Chunk]:
+    """The entities of one sentence's tags, decoded as conlleval does (or as seqeval strict).
 
-    Raises ValueError on a string that is not ``O`` or ``<B|I|L|U|E|S>-<type>``.
+    Strict decoding with ``TagScheme.AUTO`` picks the scheme by ``strict_scheme``. Raises
+    ValueError on a string that is not a tag, or (strict) on a letter the scheme does not allow.
     """
-    letters: list[str] = []
-    labels: list[str] = []
-    for tag in tags:
-        parsed = _parse_tag(tag)
-        if parsed is None:
+    parsed = [_parse_raw(tag, style) for tag in tags]
+    for tag, p in zip(tags, parsed, strict=True):
+        if p is None:
             raise ValueError(f"not a tag: {tag!r}")
-        letters.append(parsed[0])
-        labels.append(parsed[1])
-    return _chunks(letters, labels)
+    letters = [p[0] for p in parsed if p is not None]
+    labels = [p[1] for p in parsed if p is not None]
+    if mode is BioMode.STRICT:
+        if scheme is TagScheme.AUTO:
+            scheme = strict_scheme(letters) or TagScheme.AUTO
+        if scheme not in _RULES:
+            raise ValueError(f"strict decoding cannot tell the scheme of {list(tags)!r}")
+        for tag, letter in zip(tags, letters, strict=True):
+            if letter not in _STRICT_LEGAL[scheme]:
+                raise ValueError(f"tag {tag!r} is not legal in {scheme.value.upper()}")
+        return _strict_chunks(letters, labels, _RULES[scheme])
+    return _chunks([_CANONICAL.get(x, "O") for x in letters], labels)
+
+
+# --- seqeval 1.2.2's strict mode ------------------------------------------------------------------
+# ``seqeval/scheme.py`` describes each scheme by three sets of (previous prefixes, current
+# prefixes, same/different/any type) patterns; ``Tokens.entities`` walks them. The same
+# patterns, expanded into lookup tables over (previous letter, letter, same type).
+
+_ANY = "OBIELUS"
+_Pattern = tuple[str, str, str]  # previous letters, current letters, "same" | "diff" | "any"
+_PATTERNS: dict[TagScheme, tuple[tuple[_Pattern, ...], tuple[_Pattern, ...], tuple[_Pattern, ...]]] = {
+    TagScheme.IOB1: (
+        (("O", "I", "any"), ("I", "I", "diff"), ("B", "I", "any"), ("I", "B", "same"), ("B", "B", "same")),
+        (("B", "I", "same"), ("I", "I", "same")),
+        (
+            ("I", "I", "diff"),
+            ("I", "O", "any"),
+            ("I", "B", "any"),
+            ("B", "O", "any"),
+            ("B", "I", "diff"),
+            ("B", "B", "same"),
+        ),
+    ),
+    TagScheme.IOB2: (
+        ((_ANY, "B", "any"),),
+        (("B", "I", "same"), ("I", "I", "same")),
+        (
+            ("I", "O", "any"),
+            ("I", "I", "diff"),
+            ("I", "B", "any"),
+            ("B", "O", "any"),
+            ("B", "I", "diff"),
+            ("B", "B", "any"),
+        ),
+    ),
+    TagScheme.IOE2: (
+        (
+            ("O", "I", "any"),
+            ("O", "E", "any"),
+            ("E", "I", "any"),
+            ("E", "E", "any"),
+            ("I", "I", "diff"),
+            ("I", "E", "diff"),
+        ),
+        (("I", "E", "same"), ("I", "I", "same")),
+        (("E", _ANY, "any"),),
+    ),
+    TagScheme.IOBES: (
+        ((_ANY, "B", "any"), (_ANY, "S", "any")),
+        (("B", "I", "same"), ("B", "E", "same"), ("I", "I", "same"), ("I", "E", "same")),
+        (("S", _ANY, "any"), ("E", _ANY, "any")),
+    ),
+    TagScheme.BILOU: (
+        ((_ANY, "B", "any"), (_ANY, "U", "any")),
+        (("B", "I", "same"), ("B", "L", "same"), ("I", "I", "same"), ("I", "L", "same")),
+        (("U", _ANY, "any"), ("L", _ANY, "any")),
+    ),
+}
+
+_Table = frozenset[tuple[str, str, bool]]
+
+
+def _expand(patterns: tuple[_Pattern, ...]) -> _Table:
+    return frozenset(
+        (p, c, same)
+        for prev, cur, cond in patterns
+        for p in prev
+        for c in cur
+        for same in (True, False)
+        if cond == "any" or (cond == "same") == same
+    )
+
+
+class _Rules(NamedTuple):
+    start: _Table
+    inside: _Table
+    end: _Table
+
+
+_RULES = {scheme: _Rules(*map(_expand, patterns)) for scheme, patterns in _PATTERNS.items()}
+STRICT_SCHEMES = tuple(_RULES)
+
+
+def _strict_chunks(letters: Sequence[str], labels: Sequence[str], rules: _Rules) -> list[Chunk]:
+    """``seqeval.scheme.Tokens.entities`` over one sentence: a chunk starts by ``start``, grows
+    while ``inside`` holds, and is kept only when the token after it satisfies ``end``."""
+    n = len(letters)
+    lt = [*letters, "O"]
+    lb = [*labels, ""]
+    out: list[Chunk] = []
+    i, prev = 0, -1  # -1: the outside token before the sentence
+    while i <= n:
+        p_letter, p_label = (lt[prev], lb[prev]) if prev >= 0 else ("O", "")
+        if (p_letter, lt[i], p_label == lb[i]) in rules.start:
+            end = i + 1
+            while (lt[end - 1], lt[end], lb[end - 1] == lb[end]) in rules.inside:
+                end += 1  # never past n: "O" is inside nothing
+            if (lt[end - 1], lt[end], lb[end - 1] == lb[end]) in rules.end:
+                out.append(Chunk(i, end, lb[i]))
+            i = end
+        else:
+            i += 1
+        prev = i - 1
+    return out
+
+
+# seqeval's ``auto_detect``: the set of letters used picks the scheme.
+_AUTO_DETECT: tuple[tuple[TagScheme, tuple[str, ...]], ...] = (
+    (TagScheme.IOB2, ("IOB", "IB", "BO", "B")),
+    (TagScheme.IOE2, ("IOE", "IE", "EO", "E")),
+    (TagScheme.IOBES, ("IOBES", "IBES", "IOBE", "OBES", "IBE", "BES", "OBE", "BE", "S")),
+    (TagScheme.BILOU, ("IOBLU", "IBLU", "IOBL", "OBLU", "IBL", "BLU", "OBL", "BL", "U")),
+)
+
+
+def strict_scheme(letters: Iterable[str]) -> TagScheme | None:
+    """The scheme seqeval's ``auto_detect`` picks for tags with these letters, or None."""
+    used = frozenset(letters)
+    for scheme, sets in _AUTO_DETECT:
+        if used in {frozenset(x) for x in sets}:
+            return scheme
+    return None
 
 
 def detect_scheme(sentences: Iterable[Sequence[str]]) -> TagScheme:
@@ -147,7 +308,7 @@ class _Line(NamedTuple):
     tag: str = ""
 
 
-def _lines(path: Path) -> Iterator[_Line]:
+def _lines(path: Path, style: BioStyle = BioStyle.PREFIX) -> Iterator[_Line]:
     """Classify the lines of a token file; comments are dropped, blank lines become BREAKs."""
     name = str(path)
     in_sentence = False
@@ -182,7 +343,7 @@ def _lines(path: Path) -> Iterator[_Line]:
                     in_sentence = False
                     yield _Line(_Kind.DOC, line_no, doc_id)
                     continue
-                looks_like_token = first != "#" and len(cols) >= 2 and _parse_tag(cols[-1]) is not None
+                looks_like_token = first != "#" and len(cols) >= 2 and _parse_raw(cols[-1], style) is not None
                 if not in_sentence and not looks_like_token:
                     continue  # a comment
             if len(cols) < 2:
@@ -206,25 +367,71 @@ def scheme_of(path: Path) -> TagScheme:
     return detect_scheme(sentences)
 
 
-def _bad_tag(tag: str) -> str:
+def _strict_scheme_of(path: Path, style: BioStyle) -> TagScheme:
+    """The scheme strict decoding uses for a file read as plain ``conll``: seqeval's rule."""
+    letters: set[str] = set()
+    for item in _lines(path, style):
+        if item.kind is _Kind.TOKEN:
+            parsed = _parse_raw(item.tag, style)
+            if parsed is None:
+                raise FormatError(f"{path}:{item.line}: {_bad_tag(item.tag, style)}")
+            letters.add(parsed[0])
+    scheme = strict_scheme(letters)
+    if scheme is None:
+        used = ", ".join(sorted(letters))
+        names = ", ".join(f"conll-{s.value}" for s in STRICT_SCHEMES)
+        raise FormatError(
+            f"{path}: --bio-mode strict cannot tell the tag scheme from the letters used ({used}; seqeval's "
+            f"auto_detect rule); pass --pred-format, one of {names}"
+        )
+    return scheme
+
+
+def _bad_tag(tag: str, style: BioStyle = BioStyle.PREFIX) -> str:
+    if style is BioStyle.SUFFIX:
+        expected = "'O', a lone B, I, L, U, E or S, or a type followed by -B, -I, -L, -U, -E or -S (as in 'PER-B')"
+        return f"tag {tag!r} is not {expected}; fix the last column (or drop --bio-style suffix)"
     expected = "'O' or B-, I-, L-, U-, E- or S- followed by a type (as in 'B-PER')"
     return f"tag {tag!r} is not {expected}; fix the last column"
+
+
+class _Decoding:
+    """How one file's tags become entities: the mode, the scheme, the tag style."""
+
+    def __init__(self, mode: BioMode, scheme: TagScheme, style: BioStyle) -> None:
+        self.mode, self.scheme, self.style = mode, scheme, style
+        self.strict = mode is BioMode.STRICT
+        self.legal = _STRICT_LEGAL[scheme] if self.strict else _LEGAL[scheme]
+        self.tags: dict[str, tuple[str, str]] = {}  # tags already checked, shared by the documents
+
+    def chunks(self, letters: Sequence[str], labels: Sequence[str]) -> list[Chunk]:
+        return _strict_chunks(letters, labels, _RULES[self.scheme]) if self.strict else _chunks(letters, labels)
+
+    def check(self, tag: str) -> tuple[str, str]:
+        """``(letter, type)`` as the decoder wants it; ValueError says what is wrong with ``tag``."""
+        parsed = _parse_raw(tag, self.style)
+        if parsed is None:
+            raise ValueError(_bad_tag(tag, self.style))
+        if parsed[0] not in self.legal:
+            mode = " strict" if self.strict else ""
+            raise ValueError(f"tag {tag!r} is not legal in{mode} {self.scheme.value.upper()}; {self._hint()}")
+        checked = parsed if self.strict else (_CANONICAL.get(parsed[0], "O"), parsed[1])
+        self.tags[tag] = checked
+        return checked
+
+    def _hint(self) -> str:
+        if self.strict:
+            return "pass the --pred-format of the scheme that wrote the file (conll-iob2, conll-ioe2, ...)"
+        return "read the file as conll-bilou, or as conll to detect the scheme"
 
 
 class _Doc:
     """The document being read: where the text has been matched up to, and its open sentence."""
 
-    def __init__(
-        self,
-        name: str,
-        doc_id: str,
-        line: int,
-        text: str,
-        scheme: TagScheme,
-        tags: dict[str, tuple[str, str]],
-    ) -> None:
-        self.name, self.id, self.line, self.text, self.scheme = name, doc_id, line, text, scheme
-        self.tags = tags  # tags already checked, shared by the documents of one file
+    def __init__(self, name: str, doc_id: str, line: int, text: str, decoding: _Decoding) -> None:
+        self.name, self.id, self.line, self.text = name, doc_id, line, text
+        self.decoding = decoding
+        self.tags = decoding.tags
         self.pos = 0
         self.entities: list[Entity] = []
         self.letters: list[str] = []
@@ -250,17 +457,10 @@ class _Doc:
         self.ends.append(end)
 
     def _check_tag(self, tag: str, line: int) -> tuple[str, str]:
-        parsed = _parse_tag(tag)
-        if parsed is None:
-            raise self._fail(line, _bad_tag(tag))
-        if tag[0] not in _LEGAL[self.scheme]:
-            raise self._fail(
-                line,
-                f"tag {tag!r} is not legal in {self.scheme.value.upper()}; "
-                "read the file as conll-bilou, or as conll to detect the scheme",
-            )
-        self.tags[tag] = parsed
-        return parsed
+        try:
+            return self.decoding.check(tag)
+        except ValueError as exc:
+            raise self._fail(line, str(exc)) from None
 
     def _rewritten_or_later(self, token: str, at: int, line: int) -> tuple[int, int]:
         """Where ``token`` is when it is a PTB rewrite or follows zero-width characters."""
@@ -277,10 +477,14 @@ class _Doc:
         )
 
     def end_sentence(self) -> None:
-        for chunk in _chunks(self.letters, self.labels):
+        for chunk in self.decoding.chunks(self.letters, self.labels):
             start, end = self.starts[chunk.start], self.ends[chunk.end - 1]
             self.entities.append(Entity(start, end, chunk.label, None, self.text[start:end]))
         self.letters, self.labels, self.starts, self.ends = [], [], [], []
+
+    def uncovered(self) -> int:
+        """Characters of the text after the last token, up to its last non-whitespace one."""
+        return max(0, len(self.text.rstrip()) - _skip(_SPACE, self.text, self.pos))
 
     def finish(self) -> Document:
         self.end_sentence()
@@ -303,20 +507,42 @@ def _match(text: str, at: int, token: str) -> int:
 
 
 def read_conll(
-    path: Path, reference: Reference | None = None, *, scheme: TagScheme = TagScheme.AUTO
+    path: Path,
+    reference: Reference | None = None,
+    *,
+    scheme: TagScheme = TagScheme.AUTO,
+    mode: BioMode = BioMode.LENIENT,
+    style: BioStyle = BioStyle.PREFIX,
 ) -> list[Document]:
     """Documents with entities at character offsets of the gold text ``reference[doc_id].text``."""
+    return list(_read(path, reference, scheme, mode, style).documents)
+
+
+_SHOWN = 5  # documents named in the note about token files that stop early
+
+
+def _read(path: Path, reference: Reference | None, scheme: TagScheme, mode: BioMode, style: BioStyle) -> Reading:
     name = str(path)
     if reference is None:
         raise FormatError(
             f"{name}: CoNLL tokens carry no character offsets; reading them needs the gold set "
             "(as reference) to align tokens to the gold text"
         )
-    tags: dict[str, tuple[str, str]] = {}
+    if mode is BioMode.STRICT and scheme is TagScheme.AUTO:
+        scheme = _strict_scheme_of(path, style)
+    decoding = _Decoding(mode, scheme, style)
     docs: list[Document] = []
+    short: list[tuple[str, int, int]] = []  # documents whose tokens stop early: id, uncovered, length
     first_seen: dict[str, int] = {}
     doc: _Doc | None = None
-    for item in _lines(path):
+
+    def close(d: _Doc) -> None:
+        docs.append(d.finish())
+        missing = d.uncovered()
+        if missing:
+            short.append((d.id, missing, len(d.text)))
+
+    for item in _lines(path, style):
         if item.kind is _Kind.TOKEN:
             if doc is None:
                 raise FormatError(
@@ -342,11 +568,24 @@ def read_conll(
                 )
             first_seen[doc_id] = item.line
             if doc is not None:
-                docs.append(doc.finish())
-            doc = _Doc(name, doc_id, item.line, gold.text, scheme, tags)
+                close(doc)
+            doc = _Doc(name, doc_id, item.line, gold.text, decoding)
     if doc is not None:
-        docs.append(doc.finish())
-    return docs
+        close(doc)
+    return Reading(docs, _short_note(name, short))
+
+
+def _short_note(name: str, short: list[tuple[str, int, int]]) -> tuple[str, ...]:
+    """One note on the documents whose token file stops before their text ends."""
+    if not short:
+        return ()
+    total = sum(missing for _, missing, _ in short)
+    shown = ", ".join(f"{doc_id!r} ({missing} of {length})" for doc_id, missing, length in short[:_SHOWN])
+    more = f" and {len(short) - _SHOWN} more" if len(short) > _SHOWN else ""
+    return (
+        f"{name}: the tokens of {len(short)} document(s) stop before the text ends, leaving {total} "
+        f"characters without tokens (and so without predictions): {shown}{more}",
+    )
 
 
 def _looks_like_tokens(head: bytes) -> bool:
@@ -363,7 +602,7 @@ def _looks_like_tokens(head: bytes) -> bool:
             has_doc = True
         elif cols[0].startswith("#"):
             continue
-        elif len(cols) >= 2 and _parse_tag(cols[-1]) is not None:
+        elif len(cols) >= 2 and (_parse_raw(cols[-1]) or _parse_raw(cols[-1], BioStyle.SUFFIX)) is not None:
             has_token = True
         else:
             return False
@@ -380,14 +619,14 @@ def _never(path: Path, head: bytes) -> bool:
 
 
 def _reader(scheme: TagScheme) -> ReadFn:
-    def read(path: Path, reference: Reference | None) -> list[Document]:
-        return read_conll(path, reference, scheme=scheme)
+    def read(path: Path, reference: Reference | None, options: ReadOptions) -> Reading:
+        return _read(path, reference, scheme, options.bio_mode, options.bio_style)
 
     return read
 
 
 register(ReaderSpec("conll", _reader(TagScheme.AUTO), _detect, "CoNLL/BIO tokens, tag scheme detected"))
-for _scheme in (TagScheme.IOB1, TagScheme.IOB2, TagScheme.BILOU):
+for _scheme in (TagScheme.IOB1, TagScheme.IOB2, TagScheme.IOE2, TagScheme.IOBES, TagScheme.BILOU):
     register(
         ReaderSpec(
             f"conll-{_scheme.value}",

@@ -19,7 +19,7 @@ import orjson
 from ..errors import FormatError
 from ..model import EMPTY, Argument, Document, Entity, Event, Mention, Span
 from ..table import EVENTS_OF, PLAIN_DECODER, Table, TableBuilder, missing_text
-from . import ReaderSpec, Reference, register
+from . import ReaderSpec, Reading, ReadOptions, Reference, register
 
 _KNOWN = frozenset({"id", "text", "entities", "events"})
 
@@ -179,6 +179,19 @@ def _open(path: Path) -> BinaryIO:
         raise FormatError(f"{path}: cannot read it ({exc.strerror}); check the path") from None
 
 
+def json_records(path: Path) -> Iterator[tuple[int, Any]]:
+    """``(line number, parsed JSON value)`` of each non-blank line; bad JSON names ``path:line``."""
+    name = str(path)
+    with _open(path) as f:
+        for line_no, raw in enumerate(f, 1):
+            if not raw.strip():
+                continue
+            try:
+                yield line_no, orjson.loads(raw)
+            except orjson.JSONDecodeError as exc:
+                raise FormatError(f"{name}:{line_no}: not valid JSON ({exc}); write one JSON object per line") from None
+
+
 def read_jsonl(path: Path, reference: Reference | None = None) -> list[Document]:
     docs: list[Document] = []
     name = str(path)
@@ -196,7 +209,11 @@ def _detect(path: Path, head: bytes) -> bool:
     )
 
 
-register(ReaderSpec("jsonl", read_jsonl, _detect, "canonical JSONL, one document per line"))
+def _read(path: Path, reference: Reference | None, options: ReadOptions) -> Reading:
+    return Reading(read_jsonl(path, reference))
+
+
+register(ReaderSpec("jsonl", _read, _detect, "canonical JSONL, one document per line"))
 
 
 BLOCK = 8 << 20  # bytes of whole lines decoded at once

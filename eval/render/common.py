@@ -15,6 +15,7 @@ from ..report import (
     Check,
     Confusion,
     ErrorCase,
+    EventErrorCase,
     Gate,
     Grounding,
     GroundingCounts,
@@ -62,8 +63,11 @@ def count_texts(c: Counts) -> list[str]:
 
 
 def run_text(run: RunInfo) -> str:
-    """How long the extractor took, e.g. ``15 documents in 0.19 s (80.5 docs/s)``."""
-    return f"{run.documents} documents in {run.seconds:.2f} s ({run.docs_per_second:.1f} docs/s)"
+    """How long the extractor took, e.g. ``15 documents in 0.19 s (80.5 docs/s)``, and what it skipped."""
+    text = f"{run.documents} documents in {run.seconds:.2f} s ({run.docs_per_second:.1f} docs/s)"
+    if run.undecodable:
+        text += f", {len(run.undecodable)} undecodable (scored as no predictions)"
+    return text
 
 
 def value_text(value: float, path: str, intervals: Mapping[str, Interval] | None) -> str:
@@ -220,3 +224,15 @@ def sweep_texts(s: Sweep) -> list[str]:
 def sweep_rows(t: Thresholds) -> list[tuple[str, Sweep]]:
     """``("micro", sweep)`` then one row per label, sorted."""
     return [("micro", t.micro), *sorted(t.labels.items())]
+
+
+def event_error_labels(case: EventErrorCase) -> tuple[str, str]:
+    """``(gold, predicted)`` type (triggers) or role (arguments) of an event error; ``(none)`` for
+    the side that has nothing."""
+    name = case.role if case.role is not None else case.event_type
+    none = Confusion.NONE
+    if case.kind in ("missed trigger", "missed argument"):
+        return name, none
+    if case.kind in ("spurious trigger", "spurious argument"):
+        return none, name
+    return name, case.other or none

@@ -14,8 +14,9 @@ import re
 from collections.abc import Iterable, Sequence
 
 from ..counts import PRF, Metrics
-from ..report import SCHEMA, Check, Confusion, ErrorCase, Report, Sweep
+from ..report import SCHEMA, Check, Confusion, ErrorCase, EventErrorCase, Report, Sweep
 from .common import (
+    CONTEXT_CHARS,
     GROUNDING_COLUMNS,
     THRESHOLD_COLUMNS,
     checks_failed_first,
@@ -23,6 +24,7 @@ from .common import (
     delta_text,
     error_context,
     error_labels,
+    event_error_labels,
     event_metric_names,
     grounding_rows,
     grounding_texts,
@@ -80,7 +82,7 @@ svg text { font:12px system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;
                  white-space:normal; overflow-wrap:anywhere; }
 mark { padding:0 2px; border-radius:3px; }
 mark.missed { background:#ffd8b5; } mark.spurious { background:#ffcecb; }
-mark.incorrect, mark.partial { background:#fff1a8; } mark.ungrounded { background:#e5d4ff; }
+mark.incorrect, mark.partial, mark.wrong { background:#fff1a8; } mark.ungrounded { background:#e5d4ff; }
 .kind { font-size:12px; font-weight:600; padding:1px 7px; border-radius:999px; background:var(--soft);
         border:1px solid var(--line); white-space:nowrap; }
 .muted { color:var(--muted); }
@@ -114,6 +116,8 @@ def render_html(report: Report, *, max_errors: int = MAX_ERRORS) -> str:
         sections.append(_comparison(report))
     if report.errors:
         sections.append(_errors(report.errors, max_errors))
+    if report.event_errors:
+        sections.append(_event_errors(report.event_errors, max_errors))
     title = " · ".join(f"{h.title} {number(h.value)}" for h in headlines(report))
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -398,7 +402,9 @@ def _confusion(confusion: Confusion) -> str:
     parts.append("</svg>")
     note = (
         "<p class=muted>Spans with the same boundaries, by gold label (rows) and predicted label "
-        "(columns); (none) counts missed gold spans and spurious predictions.</p>"
+        "(columns). The (none) column counts gold spans with no prediction of the same boundaries "
+        "(missed, or predicted with other boundaries); the (none) row counts predictions with no gold "
+        "span of the same boundaries (spurious, or boundary mismatches).</p>"
     )
     return f'<section id="confusion"><h2>Label confusion</h2>{note}{"".join(parts)}</section>'
 
@@ -478,3 +484,32 @@ def _errors(errors: Sequence[ErrorCase], max_errors: int) -> str:
         counts[c.kind] = counts.get(c.kind, 0) + 1
     summary = ", ".join(f"{n} {_e(kind)}" for kind, n in sorted(counts.items()))
     return f'<section id="errors"><h2>Errors ({summary})</h2>{table}{more}</section>'
+
+
+def _context_cell(left: str, span: str, right: str, kind: str) -> str:
+    cut_left = "…" + left[-CONTEXT_CHARS:] if len(left) > CONTEXT_CHARS else left
+    cut_right = right[:CONTEXT_CHARS] + "…" if len(right) > CONTEXT_CHARS else right
+    return (
+        f'{_e(_one_line(cut_left))}<mark class="{_e(kind.split()[0])}">{_e(_one_line(span))}</mark>'
+        f"{_e(_one_line(cut_right))}"
+    )
+
+
+def _event_error_row(case: EventErrorCase) -> str:
+    gold, predicted = event_error_labels(case)
+    cells = [_e(case.doc_id), f'<span class="kind">{_e(case.kind)}</span>', _e(case.event_type)]
+    cells += [_e(case.role or ""), _e(gold), _e(predicted), _e(case.trigger or ""), f"{case.start}–{case.end}"]
+    context = _context_cell(case.left, case.span, case.right, case.kind)
+    return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + f'<td class="ctx">{context}</td></tr>'
+
+
+def _event_errors(errors: Sequence[EventErrorCase], max_errors: int) -> str:
+    shown = errors[:max_errors]
+    header = ["document", "kind", "event type", "role", "gold", "predicted", "trigger", "offsets", "context"]
+    table = _table(header, (_event_error_row(c) for c in shown), cls="errors")
+    more = f"<p class=muted>{len(errors) - len(shown)} more in the JSON report.</p>" if len(errors) > len(shown) else ""
+    counts: dict[str, int] = {}
+    for c in errors:
+        counts[c.kind] = counts.get(c.kind, 0) + 1
+    summary = ", ".join(f"{n} {_e(kind)}" for kind, n in sorted(counts.items()))
+    return f'<section id="event-errors"><h2>Event errors ({summary})</h2>{table}{more}</section>'

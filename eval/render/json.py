@@ -19,12 +19,14 @@ from ..counts import PRF, Counts, Scheme
 from ..errors import FormatError
 from ..report import (
     SCHEMA,
+    UNDECODABLE_SHOWN,
     Confusion,
     EventScores,
     Gate,
     Grounding,
     GroundingCounts,
     Report,
+    RunInfo,
     Settings,
     Sweep,
     Thresholds,
@@ -62,9 +64,11 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     if report.gate is not None:
         out["gate"] = _gate(report.gate)
     if report.run is not None:
-        out["run"] = _record(report.run, RUN_KEYS)
+        out["run"] = _run(report.run)
     if report.errors:
         out["errors"] = [_record(e, ERROR_KEYS) for e in report.errors]
+    if report.event_errors:
+        out["event_errors"] = [_record(e, EVENT_ERROR_KEYS) for e in report.event_errors]
     return out
 
 
@@ -234,12 +238,21 @@ COMPARISON_KEYS = ("metric", "a", "b", "delta", "p_bootstrap", "p_randomization"
 CHECK_KEYS = ("metric", "kind", "threshold", "value", "baseline", "delta", "passed", "message")
 RUN_KEYS = ("extractor", "documents", "seconds", "docs_per_second")
 ERROR_KEYS = ("doc_id", "kind", "start", "end", "label", "other_label", "left", "span", "right")
+EVENT_ERROR_KEYS = ("doc_id", "kind", "event_type", "role", "other", "trigger", "start", "end", "left", "span", "right")
 
 
 def _record(obj: object, keys: tuple[str, ...]) -> dict[str, Any]:
     """``{key: obj.key}``, enum values written as their value."""
     out = {k: getattr(obj, k) for k in keys}
     return {k: v.value if isinstance(v, enum.Enum) else v for k, v in out.items()}
+
+
+def _run(run: RunInfo) -> dict[str, Any]:
+    out = _record(run, RUN_KEYS)
+    if run.undecodable is not None:  # --on-bad-output skip
+        out["undecodable"] = len(run.undecodable)
+        out["undecodable_documents"] = list(run.undecodable[:UNDECODABLE_SHOWN])
+    return out
 
 
 def _gate(gate: Gate) -> dict[str, Any]:
