@@ -11,6 +11,10 @@ For every pair of annotators (in the order given; the first plays gold):
   labelled with the label of the first entity overlapping it, or ``O``. None when undefined
   (no tokens, or both annotators used one and the same label throughout).
 
+For all annotators at once: Krippendorff's alpha (nominal, the ``krippendorff`` package) over
+the same token labels, a document one annotator did not annotate being missing data; and per
+document the mean pairwise strict span F1 and alpha (``document_agreement``).
+
 Renderings (rich table, Markdown, JSON) are made here from the one ``Agreement`` object.
 """
 
@@ -23,6 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from rich.table import Table
 
 from .counts import PRF, Counts, Scheme
@@ -128,10 +133,7 @@ def span_agreement(
     """STRICT and PARTIAL counts of ``second`` against ``first`` (the same documents), micro and
     per label: exactly the entity scores of ``evaluate`` with ``first`` as gold."""
 
-    def table(docs: Sequence[Document]) -> SpanTable:
-        return SpanTable.from_documents(docs, path="<annotator>", format="jsonl", sha256="")
-
-    scores = score_entities(table(first), table(second), schemes=SCHEMES).scores
+    scores = score_entities(_span_table(first), _span_table(second), schemes=SCHEMES).scores
     return scores.micro, scores.labels
 
 
@@ -143,6 +145,66 @@ def token_labels(text: str, entities: Sequence[Entity]) -> list[str]:
         start, end = m.span()
         out.append(next((e.label for e in ordered if e.start < end and start < e.end), OUTSIDE))
     return out
+
+
+def token_alpha(annotations: Mapping[str, Sequence[Document]]) -> tuple[float | None, int]:
+    """Krippendorff's alpha (nominal) over the token labels of every annotator at once, and the
+    number of pairable tokens (labelled by at least two annotators). A document an annotator
+    did not annotate is missing data for them. None when undefined (fewer than two pairable
+    tokens, or one label throughout)."""
+    texts: dict[str, str] = {}
+    for docs in annotations.values():
+        for d in docs:
+            texts.setdefault(d.id, d.text)
+    offsets: dict[str, int] = {}
+    n = 0
+    for doc_id, text in texts.items():
+        offsets[doc_id] = n
+        n += len(_TOKEN.findall(text))
+    codes: dict[str, int] = {}
+    data = np.full((len(annotations), n), np.nan)
+    for row, docs in enumerate(annotations.values()):
+        for d in docs:
+            labels = token_labels(d.text, d.entities)
+            start = offsets[d.id]
+            data[row, start : start + len(labels)] = [codes.setdefault(x, len(codes)) for x in labels]
+    pairable = int((np.sum(~np.isnan(data), axis=0) >= 2).sum())
+    if pairable < 1 or len(codes) < 2:
+        return None, pairable
+    import krippendorff
+
+    value = float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+    return (value if value == value else None), pairable  # NaN: no disagreement possible
+
+
+def document_agreement(annotations: Mapping[str, Sequence[Document]]) -> list[tuple[str, int, float, float | None]]:
+    """Per document that two or more annotators annotated: (id, annotators, mean pairwise strict
+    span F1, token alpha). A pair where neither marked a span agrees fully (F1 1.0)."""
+    f1s: dict[str, list[float]] = {}
+    for a, b in itertools.combinations(annotations, 2):
+        shared = [(x, y) for x, y in pair_documents(annotations[a], annotations[b]) if y is not None]
+        if not shared:
+            continue
+        scores = score_entities(
+            _span_table([x for x, _ in shared]),
+            _span_table([y for _, y in shared]),
+            schemes=(Scheme.STRICT,),
+            per_document=True,
+        ).scores.documents
+        for doc_id, by_scheme in (scores or {}).items():
+            m = by_scheme[Scheme.STRICT].metrics
+            f1s.setdefault(doc_id, []).append(1.0 if "f1" in m.undefined else m.f1)
+    by_id = {name: {d.id: d for d in docs} for name, docs in annotations.items()}
+    out = []
+    for doc_id, values in f1s.items():
+        having = {name: [docs[doc_id]] for name, docs in by_id.items() if doc_id in docs}
+        alpha, _ = token_alpha(having)
+        out.append((doc_id, len(having), sum(values) / len(values), alpha))
+    return out
+
+
+def _span_table(docs: Sequence[Document]) -> SpanTable:
+    return SpanTable.from_documents(docs, path="<annotator>", format="jsonl", sha256="")
 
 
 def _kappa(a: Sequence[str], b: Sequence[str]) -> float | None:

@@ -53,7 +53,7 @@ class LiveServer:
         from annotate.cli import app
 
         argv = list(args)
-        if argv[0] in ("push", "pull") and "--from-export" not in argv:
+        if argv[0] in ("push", "pull", "quality") and "--from-export" not in argv:
             argv += ["--url", self.info.url, "--data-dir", str(self.info.data_dir)]
         elif argv[0] == "server":
             argv += ["--data-dir", str(self.info.data_dir)]
