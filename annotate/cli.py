@@ -1,4 +1,5 @@
-"""The ``annotate`` command: ``server start|stop|status``, ``config``, ``push``, ``pull``, ``agreement``.
+"""The ``annotate`` command: ``server start|stop|status``, ``config``, ``push``, ``pull``, ``agreement``,
+``quality``.
 
 Each command parses options, calls one function of ``server``/``push``/``pull``, prints, and
 picks the exit code: 0 done, 2 anything the user can fix (one red line each, no traceback).
@@ -251,11 +252,21 @@ def pull_cli(
     ] = AnnotationsOption.latest,
     lenient: Annotated[bool, typer.Option(help="Drop (and list) bad regions instead of failing.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing gold-set folder.")] = False,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="TIMESTAMP",
+            help="Only tasks annotated after this ISO 8601 time (UTC unless it says so), merged into --out.",
+        ),
+    ] = None,
     schema_path: SchemaPath = None,
     url: Url = None,
     data_dir: DataDir = Path(".labelstudio"),
     key_file: KeyFile = None,
 ) -> None:
+    from datetime import datetime
+
     from eval.errors import UsageError
 
     from .convert_pull import AnnotationPolicy
@@ -267,6 +278,14 @@ def pull_cli(
     with _user_errors():
         if (project is None) == (from_export is None):
             raise UsageError("give either --project (pull from the server) or --from-export FILE, not both")
+        moment = None
+        if since is not None:
+            if from_export is not None:
+                raise UsageError("--since filters a live project; it does not apply to --from-export")
+            try:
+                moment = datetime.fromisoformat(since)
+            except ValueError:
+                raise UsageError(f"--since {since!r} is not an ISO 8601 time; give e.g. 2026-12-01T18:00:00Z") from None
         schema = load_schema(schema_path) if schema_path else load_schema()
         if from_export is not None:
             summary = pull_from_export(
@@ -283,11 +302,14 @@ def pull_cli(
                     policy=policy,
                     lenient=lenient,
                     overwrite=force,
+                    since=moment,
                     progress=note,
                 )
     c = summary.counts
     for folder in summary.folders:
         out.print(f"wrote {folder}")
+    if summary.kept is not None:
+        out.print(f"merged: {summary.documents - summary.kept} documents pulled again or new, {summary.kept} kept")
     out.print(
         f"{summary.documents} documents from {c.tasks} tasks ({c.unannotated} without annotation, "
         f"{c.cancelled} skipped annotations); {c.entities} entities, {c.events} events"
@@ -362,6 +384,69 @@ def agreement_cli(
         typer.echo(agreement_markdown(result))
     else:
         _console().print(agreement_table(result))
+
+
+# --- quality -----------------------------------------------------------------------------------
+
+
+class QualityFormatOption(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
+@app.command(
+    "quality",
+    help="Annotation quality: per annotator, against the ground truth or a gold set, agreement "
+    "(pairwise and Krippendorff's alpha), and pre-annotations per model version.",
+)
+def quality_cli(
+    project: Annotated[str | None, typer.Option("--project", "-p", help="Project title or id.")] = None,
+    from_export: Annotated[
+        Path | None, typer.Option("--from-export", help="Offline: a full JSON export file instead of a server.")
+    ] = None,
+    reference: Annotated[
+        Path | None,
+        typer.Option("--reference", help="A gold-set folder to score annotators against (default: ground truth)."),
+    ] = None,
+    fmt: Annotated[
+        QualityFormatOption, typer.Option("--format", "-f", help="Output format.")
+    ] = QualityFormatOption.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    lenient: Annotated[bool, typer.Option(help="Leave bad regions out instead of failing.")] = False,
+    schema_path: SchemaPath = None,
+    url: Url = None,
+    data_dir: DataDir = Path(".labelstudio"),
+    key_file: KeyFile = None,
+) -> None:
+    from eval.errors import UsageError
+    from eval.io import atomic_write
+    from eval.render.quality import QualityFormat, render_quality
+
+    from .quality import quality_from_export, quality_of_project
+    from .schema import load_schema
+
+    with _user_errors():
+        if (project is None) == (from_export is None):
+            raise UsageError("give either --project (a live project) or --from-export FILE, not both")
+        schema = load_schema(schema_path) if schema_path else load_schema()
+        if from_export is not None:
+            report = quality_from_export(from_export, schema=schema, reference=reference, lenient=lenient)
+        else:
+            assert project is not None
+            with _client(url, data_dir, key_file) as client:
+                report = quality_of_project(
+                    client, project=project, schema=schema, reference=reference, lenient=lenient
+                )
+        text = render_quality(report, QualityFormat(fmt.value))
+        if output is not None:
+            with atomic_write(output) as f:
+                f.write(text)
+    if output is not None:
+        _console().print(f"wrote {output}")
+    else:
+        typer.echo(text, nl=not text.endswith("\n"))
 
 
 def main() -> None:

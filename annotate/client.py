@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, NamedTuple, TypeVar
 
 import httpx
@@ -192,6 +193,11 @@ class Client:
         user = self._read(lambda: self._ls.users.whoami(), "checking the API key")
         return str(user.email or user.username or user.id)
 
+    def user_emails(self) -> dict[str, str]:
+        """The email of every user of the server, by user id (as ``completed_by`` gives it)."""
+        users = self._read(lambda: list(self._ls.users.list()), "listing the users")
+        return {str(u.id): str(u.email) for u in users if u.id is not None and u.email}
+
     def create_personal_token(self) -> Secret:
         """Make this user's personal access token (a JWT); Label Studio allows one per user."""
         token = self._write(lambda: self._ls.tokens.create(), "creating a personal access token")
@@ -295,12 +301,20 @@ class Client:
         return int(r.created or 0)
 
     def create_annotation(
-        self, task_id: int, result: Sequence[Mapping[str, Any]], *, ground_truth: bool = False
+        self,
+        task_id: int,
+        result: Sequence[Mapping[str, Any]],
+        *,
+        ground_truth: bool = False,
+        cancelled: bool = False,
+        lead_time: float | None = None,
     ) -> int:
-        """Store an annotation on a task, as the web editor does when an annotator submits."""
+        """Store an annotation on a task, as the web editor does when an annotator submits (or,
+        ``cancelled``, skips it); ``lead_time`` is the seconds spent on it."""
+        extra: dict[str, Any] = {} if lead_time is None else {"lead_time": lead_time}
         a = self._write(
             lambda: self._ls.annotations.create(
-                task_id, result=[dict(r) for r in result], ground_truth=ground_truth, was_cancelled=False
+                task_id, result=[dict(r) for r in result], ground_truth=ground_truth, was_cancelled=cancelled, **extra
             ),
             f"creating an annotation on task {task_id}",
         )
@@ -308,23 +322,70 @@ class Client:
 
     # -- export ---------------------------------------------------------------------------
 
-    def export_json(self, project_id: int, *, progress: Progress | None = None) -> Export:
-        """The full JSON export (tasks with all annotations and relations) through a snapshot.
+    def export_json(
+        self,
+        project_id: int,
+        *,
+        predictions: bool = False,
+        since: datetime | None = None,
+        progress: Progress | None = None,
+    ) -> Export:
+        """The full JSON export (tasks with all annotations and relations) through a snapshot;
+        with ``predictions`` each task's predictions are in it whole (else as ids); with
+        ``since`` only the annotated tasks changed after that time (an annotation saved).
 
         JSON_MIN/CSV/CONLL drop relations and ``download_sync`` ignores ``ids``, so this makes
-        an export snapshot, waits for it, streams it down, and deletes it again.
+        an export snapshot, waits for it, streams it down, and deletes it again. ``since`` is a
+        Data Manager view filtered on the task's ``updated_at`` (which saving an annotation
+        sets), given to the snapshot as its task filter and deleted afterwards.
         """
-        from label_studio_sdk.types import SerializationOptionsRequest
+        from label_studio_sdk.types import (
+            LseTaskFilterOptionsRequest,
+            SerializationOptionRequest,
+            SerializationOptionsRequest,
+        )
 
         note = progress or (lambda what, done, total: None)
         note("exporting", 0, None)
-        options = SerializationOptionsRequest(include_annotation_history=False)
+        whole: dict[str, Any] = {"predictions": SerializationOptionRequest(only_id=False)} if predictions else {}
+        options = SerializationOptionsRequest(include_annotation_history=False, **whole)  # null is refused
+        view_id = self._since_view(project_id, since) if since is not None else None
+        try:
+            filters = (
+                LseTaskFilterOptionsRequest(view=view_id, only_with_annotations=True) if view_id is not None else None
+            )
+            return self._export(project_id, options, filters, note)
+        finally:
+            if view_id is not None:
+                with suppress(Exception):  # a leftover tab in the Data Manager changes no data
+                    self._ls.views.delete(str(view_id))
+
+    def _since_view(self, project_id: int, since: datetime) -> int:
+        from label_studio_sdk.types import PrepareParamsFiltersRequest, ViewDataRequestRequest
+
+        moment = (since if since.tzinfo is not None else since.replace(tzinfo=UTC)).astimezone(UTC)
+        item = {
+            "filter": "filter:tasks:updated_at",
+            "operator": "greater",
+            "type": "Datetime",
+            "value": moment.isoformat().replace("+00:00", "Z"),
+        }
+        data = ViewDataRequestRequest(filters=PrepareParamsFiltersRequest(conjunction="and", items=[item]))  # type: ignore[list-item]
+        view: Any = self._write(
+            lambda: self._ls.views.create(project=project_id, data=data),
+            f"making a task filter of project {project_id}",
+        )
+        return int(view.id)
+
+    def _export(self, project_id: int, options: Any, filters: Any, note: Progress) -> Export:
+        extra: dict[str, Any] = {} if filters is None else {"task_filter_options": filters}  # null is refused
         snap: Any = self._write(
             lambda: self._ls.projects.exports.create(
                 project_id,
                 title="goldbench pull",
                 serialization_options=options,
                 request_options={"timeout_in_seconds": int(EXPORT_TIMEOUT_SECONDS)},
+                **extra,
             ),
             f"creating an export of project {project_id}",
         )

@@ -17,9 +17,10 @@ from typing import Any, NamedTuple
 from eval.errors import FormatError, Problem, UsageError, ValidationError
 from eval.labelstudio import resolve_offsets, span_problem
 from eval.model import EMPTY, Argument, Document, Entity, Event, Span
+from eval.quality import Annotation, Prediction, Work
 
 from .errors import ItemKind, RegionError, RegionIssue
-from .schema import ENTITY_CONTROL, TEXT_NAME, TRIGGER_CONTROL, Schema
+from .schema import ENTITY_CONTROL, LABEL_CONTROL, TEXT_NAME, TRIGGER_CONTROL, Schema
 
 TaskId = int | str
 
@@ -187,6 +188,8 @@ class _Annotation:
             ENTITY_CONTROL: set(schema.entity_label_names()),
             TRIGGER_CONTROL: set(schema.event_type_names()),
         }
+        self.labels[LABEL_CONTROL] = self.labels[ENTITY_CONTROL] | self.labels[TRIGGER_CONTROL]
+        self.controls: dict[str, str] = {}  # region id -> from_name, to name a double label
 
     def issue(self, item: str | None, message: str, kind: ItemKind = ItemKind.REGION) -> None:
         self.issues.append(RegionIssue(self.task_id, item, message, kind, self.annotation_id))
@@ -205,9 +208,17 @@ class _Annotation:
             self.issue(rid, f"to_name is {item.get('to_name')!r}, not {TEXT_NAME!r}")
             return None
         if rid in seen:
-            self.issue(rid, "the region id appears twice in the annotation")
+            if {self.controls.get(rid), control} == {ENTITY_CONTROL, TRIGGER_CONTROL}:
+                self.issue(
+                    rid,
+                    "carries both an entity label and an event trigger label (a labeling config made before "
+                    "goldbench's one-label-group config allows that); keep one of the two in Label Studio",
+                )
+            else:
+                self.issue(rid, "the region id appears twice in the annotation")
             return None
         seen.add(rid)
+        self.controls[rid] = str(control)
         value = item.get("value")
         labels = value.get("labels") if isinstance(value, dict) else None
         if not isinstance(value, dict) or not isinstance(labels, list) or len(labels) != 1:
@@ -215,10 +226,12 @@ class _Annotation:
             return None
         label = labels[0]
         if label not in self.labels[control]:
-            kind = "entity label" if control == ENTITY_CONTROL else "event type"
+            kind = {ENTITY_CONTROL: "entity label", TRIGGER_CONTROL: "event type"}.get(control, "label")
             known = ", ".join(sorted(self.labels[control]))
             self.issue(rid, f"{kind} {label!r} is not in the schema ({known})")
             return None
+        if control == LABEL_CONTROL:  # one group for both kinds: the label says which
+            control = ENTITY_CONTROL if label in self.labels[ENTITY_CONTROL] else TRIGGER_CONTROL
         return _Raw(rid, str(control), label, value.get("start"), value.get("end"), value.get("text"))
 
     def offsets(self, raws: list[_Raw]) -> list[_Region]:
@@ -506,3 +519,88 @@ def export_to_gold(
         dropped=len(issues),
     )
     return PullResult(policy, tuple(converted), counts)
+
+
+# --- quality: a full JSON export -> every annotation and prediction ----------------------------
+
+
+def _email(ann: Mapping[str, Any]) -> str | None:
+    who = ann.get("completed_by")
+    email = who.get("email") if isinstance(who, dict) else None
+    return email if isinstance(email, str) and email else None
+
+
+def _lead_time(value: Any, task_id: TaskId, annotation_id: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise FormatError(f"task {task_id} annotation {annotation_id}: lead_time {value!r} is not a number of seconds")
+    return float(value)
+
+
+def export_to_work(export: Sequence[Any], schema: Schema, *, lenient: bool = False, source: str = "export") -> Work:
+    """Every annotation (cancelled ones too) and every prediction of a full JSON export, each
+    converted and checked as ``export_to_gold`` does (``RegionError`` listing every bad region,
+    or with ``lenient`` those are left out). What ``eval.quality.quality`` reads."""
+    if not isinstance(export, list):
+        raise FormatError(f"{source}: a Label Studio JSON export is a list of tasks, got {type(export).__name__}")
+    annotations: list[Annotation] = []
+    predictions: list[Prediction] = []
+    issues: list[RegionIssue] = []
+    ids_only = False
+    for index, raw in enumerate(export):
+        task = _task(raw, index, source)
+        for a in task.annotations:
+            aid = a.get("id")
+            cancelled = a.get("was_cancelled") is True
+            conv = _convert(
+                task.id,
+                task.data,
+                a.get("result"),
+                schema,
+                annotation_id=aid if isinstance(aid, int) else None,
+                name_annotation=True,
+            )
+            issues += conv.dropped
+            annotations.append(
+                Annotation(
+                    task=task.id,
+                    id=aid if isinstance(aid, int) else None,
+                    annotator=_annotator(a),
+                    document=conv.document,
+                    email=_email(a),
+                    cancelled=cancelled,
+                    ground_truth=a.get("ground_truth") is True,
+                    lead_time=_lead_time(a.get("lead_time"), task.id, aid),
+                    updated=_time(a.get("updated_at"), task.id, aid, "updated_at").isoformat(),
+                )
+            )
+        raw_predictions = raw.get("predictions") or []
+        if not isinstance(raw_predictions, list):
+            raise FormatError(f"{source}: task {task.id}: 'predictions' must be a list")
+        if all(isinstance(p, int) and not isinstance(p, bool) for p in raw_predictions):
+            ids_only = ids_only or bool(raw_predictions)
+            continue
+        if not all(isinstance(p, dict) for p in raw_predictions):
+            raise FormatError(f"{source}: task {task.id}: 'predictions' must be a list of objects (or of ids)")
+        for p in raw_predictions:
+            version = p.get("model_version")
+            conv = _convert(task.id, task.data, p.get("result"), schema, annotation_id=None)
+            issues += conv.dropped
+            predictions.append(
+                Prediction(
+                    task=task.id,
+                    model_version=str(version) if version not in (None, "") else "(none)",
+                    document=conv.document,
+                    created=_time(p.get("created_at"), task.id, p.get("id"), "created_at").isoformat(),
+                )
+            )
+    if issues and not lenient:
+        raise RegionError(issues)
+    notes: tuple[str, ...] = ()
+    if ids_only:
+        notes = (
+            f"{source}: the predictions are ids only (an export without them); pre-annotation quality needs an "
+            "export with the predictions in it, as annotate quality --project makes",
+        )
+    return Work(tuple(annotations), tuple(predictions), notes)

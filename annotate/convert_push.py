@@ -14,7 +14,7 @@ from eval.errors import Problem, ValidationError
 from eval.labelstudio import span_problem
 from eval.model import Argument, Document, Entity
 
-from .schema import ENTITY_CONTROL, TEXT_NAME, TRIGGER_CONTROL, Schema
+from .schema import LABEL_CONTROL, TEXT_NAME, Schema
 
 
 def document_to_task(doc: Document) -> dict[str, Any]:
@@ -167,8 +167,9 @@ def _region(rid: str, control: str, start: int, end: int, text: str, label: str)
 def document_to_results(doc: Document, schema: Schema) -> list[dict[str, Any]]:
     """A document's entities and events as the result items the Label Studio editor stores.
 
-    Entities are ``entity`` regions; each event is a ``trigger`` region plus one relation per
-    argument entity, from the trigger to the entity, labelled with the role(s). Region ids are
+    Entities and event triggers are regions of the one ``label`` control; each event is its
+    trigger region plus one relation per argument entity, from the trigger to the entity,
+    labelled with the role(s). Region ids are
     the entity/event ids, or ``e<i>``/``t<i>`` when a record has none. An argument given by
     offsets is linked to the entity with those offsets; with no such entity the document is
     refused (``ValidationError`` naming document and event), since a relation needs a region.
@@ -191,11 +192,11 @@ def document_results(doc: Document, schema: Schema) -> tuple[list[dict[str, Any]
 def _results(doc: Document, plan: _Plan) -> list[dict[str, Any]]:
     text = doc.text
     out = [
-        _region(rid, ENTITY_CONTROL, e.start, e.end, text, e.label)
+        _region(rid, LABEL_CONTROL, e.start, e.end, text, e.label)
         for rid, e in zip(plan.entity_ids, doc.entities, strict=True)
     ]
     for ev, tid, args in zip(doc.events, plan.trigger_ids, plan.arguments, strict=True):
-        out.append(_region(tid, TRIGGER_CONTROL, ev.trigger.start, ev.trigger.end, text, ev.type))
+        out.append(_region(tid, LABEL_CONTROL, ev.trigger.start, ev.trigger.end, text, ev.type))
         # Label Studio keeps one relation per pair of regions: an entity with two roles in one
         # event is one relation with two labels.
         roles: dict[str, list[str]] = {}

@@ -9,6 +9,8 @@ id and title, Label Studio version, when it was pulled, the policy, counts, repa
 schema hash and the sha256 of the export.
 
 With policy ``all`` each annotator gets a gold set of their own, ``OUT/annotator-<user id>/``.
+With ``since`` (``pull --since``) only the tasks annotated since then are exported, and merged
+into the gold set already at ``OUT``; its manifest then lists both pulls in ``sources``.
 """
 
 from __future__ import annotations
@@ -16,16 +18,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from eval.errors import FormatError, UsageError
+from eval.io import GOLD_DOCUMENTS
 
 from .client import Client, Progress
 from .convert_pull import AnnotationPolicy, PullCounts, PullResult, export_to_gold
-from .goldset import staged_folder, utc_now, write_gold_set
+from .goldset import read_gold_set, staged_folder, utc_now, write_gold_set
 from .push import resolve_project
 from .schema import Schema
 from .settings import safe_url
@@ -40,6 +44,7 @@ class PullSummary:
     policy: AnnotationPolicy
     documents: int
     counts: PullCounts
+    kept: int | None = None  # with --since: documents of the gold set that were not pulled again
 
     @property
     def repairs(self) -> int:
@@ -61,15 +66,22 @@ def pull(
     policy: AnnotationPolicy = AnnotationPolicy.LATEST,
     lenient: bool = False,
     overwrite: bool = False,
+    since: datetime | None = None,
     progress: Progress | None = None,
 ) -> PullSummary:
-    """Export ``project`` (id or title) from the server and write it as a gold set at ``out``."""
+    """Export ``project`` (id or title) from the server and write it as a gold set at ``out``.
+
+    With ``since``, only tasks annotated (an annotation saved) after that time are exported,
+    through a filtered export snapshot, and merged into the gold set already at ``out``
+    (``merge_pull``)."""
+    if since is not None:
+        _check_merge(Path(out), policy)
     found = resolve_project(client, project)
     if found is None:
         raise UsageError(f"{client.settings.url}: no project titled {project!r}; check the title or pass its id")
     version = client.version()
-    export = client.export_json(found.id, progress=progress)
-    provenance = {
+    export = client.export_json(found.id, since=since, progress=progress)
+    provenance: dict[str, Any] = {
         "source": f"label-studio project {found.id}",
         "label_studio": {
             "url": safe_url(client.settings.url),
@@ -81,6 +93,11 @@ def pull(
         "export_sha256": export.sha256,
     }
     source = f"project {found.id}"
+    if since is not None:
+        provenance["since"] = since.isoformat()
+        return merge_pull(
+            export.tasks, out=out, schema=schema, policy=policy, lenient=lenient, provenance=provenance, source=source
+        )
     return write_pull(
         export.tasks,
         out=out,
@@ -104,14 +121,7 @@ def pull_from_export(
 ) -> PullSummary:
     """Offline: turn a full JSON export file (saved from Label Studio) into a gold set."""
     p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{p}: no such export file") from None
-    try:
-        tasks = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise FormatError(f"{p}: not valid JSON ({exc}); export the project again with the JSON format") from None
+    tasks, raw = read_export(p)
     provenance = {
         "source": f"label-studio export {p.name}",
         "label_studio": {"export_file": str(p)},
@@ -128,6 +138,18 @@ def pull_from_export(
         provenance=provenance,
         source=str(p),
     )
+
+
+def read_export(path: Path) -> tuple[Any, bytes]:
+    """The parsed JSON of an export file, and its bytes (for the sha256)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such export file") from None
+    try:
+        return orjson.loads(raw), raw
+    except orjson.JSONDecodeError as exc:
+        raise FormatError(f"{path}: not valid JSON ({exc}); export the project again with the JSON format") from None
 
 
 def write_pull(
@@ -164,6 +186,54 @@ def write_pull(
         documents=documents,
         counts=result.counts,
     )
+
+
+SOURCE_KEYS = ("source", "label_studio", "pulled_at", "export_sha256", "since", "policy", "counts")
+
+
+def _check_merge(target: Path, policy: AnnotationPolicy) -> None:
+    if policy is AnnotationPolicy.ALL:
+        raise UsageError("--since merges into one gold set; use it with --annotations latest or ground-truth")
+    if not (target / GOLD_DOCUMENTS).is_file():
+        raise UsageError(
+            f"{target}: --since merges into an existing gold set and there is none here; pull once without --since"
+        )
+
+
+def merge_pull(
+    tasks: Sequence[Any],
+    *,
+    out: str | Path,
+    schema: Schema,
+    policy: AnnotationPolicy,
+    lenient: bool,
+    provenance: Mapping[str, Any],
+    source: str,
+) -> PullSummary:
+    """Merge the documents of an export (of tasks annotated since some time) into the gold set
+    at ``out``: a document pulled again replaces its old version, new ones are added after the
+    others. The new manifest lists both pulls in ``sources`` (oldest first); its provenance,
+    repairs and dropped regions are those of both. Nothing is written when anything is wrong."""
+    target = Path(out)
+    _check_merge(target, policy)
+    previous = read_gold_set(target)
+    result = export_to_gold(tasks, schema, policy=policy, lenient=lenient, source=source)
+    fresh = {d.id: d for d in result.documents}
+    merged = [fresh.get(d.id, d) for d in previous.documents]
+    known = {d.id for d in previous.documents}
+    merged += [d for d in result.documents if d.id not in known]
+    fields: dict[str, Any] = {**provenance, **result.manifest_fields()}
+    old = previous.manifest
+    earlier = old.get("sources") or [{k: old[k] for k in SOURCE_KEYS if k in old}]
+    fields["sources"] = [*earlier, {k: fields[k] for k in SOURCE_KEYS if k in fields}]
+    fields["provenance"] = [
+        p for p in old.get("provenance", []) if isinstance(p, dict) and p.get("doc") not in fresh
+    ] + fields["provenance"]
+    fields["repairs"] = [*old.get("repairs", []), *fields["repairs"]]
+    fields["dropped"] = [*old.get("dropped", []), *fields["dropped"]]
+    write_gold_set(target, merged, manifest_fields=fields, schema=schema, overwrite=True)
+    kept = sum(d.id not in fresh for d in previous.documents)
+    return PullSummary(target, (target,), policy, len(merged), result.counts, kept=kept)
 
 
 def _write_per_annotator(

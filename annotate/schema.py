@@ -28,8 +28,12 @@ DEFAULT_SCHEMA_PATH = REPO_ROOT / "configs" / "schema.yaml"
 DEFAULT_LABELING_CONFIG_PATH = REPO_ROOT / "configs" / "labeling.xml"
 
 # The names the labeling config gives its tags; results from Label Studio carry them as
-# ``from_name`` / ``to_name``.
+# ``from_name`` / ``to_name``. Entity labels and event triggers are one ``<Labels>`` group,
+# ``LABEL_CONTROL``, so that a region carries one label only. Configs made before had a group
+# per kind, named ``ENTITY_CONTROL`` and ``TRIGGER_CONTROL``; pull still reads their results,
+# and the code names a region's kind with those two names.
 TEXT_NAME = "text"
+LABEL_CONTROL = "label"
 ENTITY_CONTROL = "entity"
 TRIGGER_CONTROL = "trigger"
 
@@ -277,25 +281,31 @@ def _event_hint(ev: EventType) -> str:
 def labeling_config(schema: Schema) -> str:
     """The Label Studio labeling config of ``schema``; the same schema gives the same string.
 
-    Entities are labels of the ``entity`` control, event triggers labels of the ``trigger``
-    control, and event arguments are relations from a trigger to an entity labelled with the
-    role (``choice="multiple"``: one entity may fill two roles of one event).
+    Entity labels and event types are the labels of one ``<Labels>`` group (``choice="single"``),
+    so that choosing another label for a selected region replaces its label instead of adding a
+    second one: a region is an entity or a trigger, never both. Trigger labels are drawn apart
+    (bold, after a flag, in the event colours). Event arguments are relations from a trigger to
+    an entity labelled with the role (``choice="multiple"``: one entity may fill two roles).
     """
     out = ["<View>", '  <Relations choice="multiple">']
     out += [f"    <Relation value={_attr(name)}/>" for name in schema.role_names()]
-    out += ["  </Relations>", f'  <Labels name="{ENTITY_CONTROL}" toName="{TEXT_NAME}">']
+    out += ["  </Relations>", f'  <Labels name="{LABEL_CONTROL}" toName="{TEXT_NAME}" choice="single">']
     out += [
         f"    <Label value={_attr(label.name)} background={_attr(label.color)} hint={_attr(label.description)}/>"
         for label in schema.entity_labels
     ]
-    out += ["  </Labels>", f'  <Labels name="{TRIGGER_CONTROL}" toName="{TEXT_NAME}">']
     out += [
         f"    <Label value={_attr(ev.name)} background={_attr(ev.color or _PALETTE[i % len(_PALETTE)])}"
-        f" hint={_attr(_event_hint(ev))}/>"
+        f" hint={_attr(_event_hint(ev))} html={_attr(_trigger_html(ev.name))}/>"
         for i, ev in enumerate(schema.event_types)
     ]
     out += ["  </Labels>", f'  <Text name="{TEXT_NAME}" value="${TEXT_NAME}"/>', "</View>"]
     return "\n".join(out) + "\n"
+
+
+def _trigger_html(name: str) -> str:
+    """How a trigger label's button reads in the editor: bold, after a flag, marked as an event."""
+    return f"<b>&#9873; {escape(name)}</b> <small>event</small>"
 
 
 def _difference(a: ET.Element, b: ET.Element, where: str) -> str | None:

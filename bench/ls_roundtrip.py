@@ -10,6 +10,8 @@ Steps, each into a fresh project:
   push again     the same push once more: lists the project and sends nothing
   annotations    ``store_annotations`` on the first --annotated documents (one request each)
   pull           full JSON export of all N tasks -> validated gold set on disk
+  pull --since   --since-annotated more annotations, then only those tasks (a filtered export
+                 snapshot) merged into that gold set
 Prints a table; the target is push within 2x of the raw import.
 """
 
@@ -20,6 +22,7 @@ import random
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -65,7 +68,9 @@ def timed(fn: Callable[[], T]) -> tuple[T, float]:
 Row = tuple[str, int, float]
 
 
-def run(client: Client, docs: list[Document], *, batch_size: int, annotated: int, work: Path) -> list[Row]:
+def run(
+    client: Client, docs: list[Document], *, batch_size: int, annotated: int, since_annotated: int, work: Path
+) -> list[Row]:
     schema = load_schema()
     stamp = time.strftime("%H%M%S")
     rows: list[Row] = []
@@ -89,6 +94,17 @@ def run(client: Client, docs: list[Document], *, batch_size: int, annotated: int
 
     pulled, seconds = timed(lambda: pull(client, project=str(pid), out=work / "gold", schema=schema))
     rows.append((f"pull ({pulled.counts.tasks} tasks, export + convert + write)", pulled.documents, seconds))
+
+    time.sleep(1.0)
+    since = datetime.now(UTC)
+    time.sleep(1.0)
+    more = docs[annotated : annotated + since_annotated]
+    store_annotations(client, pid, more, schema)
+    merged, seconds = timed(lambda: pull(client, project=str(pid), out=work / "gold", schema=schema, since=since))
+    assert merged.counts.tasks == len(more) and merged.documents == pulled.documents + len(more), merged
+    rows.append(
+        (f"pull --since ({merged.counts.tasks} tasks, merged into {pulled.documents})", merged.documents, seconds)
+    )
     for project_id in (raw_project.id, pid):
         client.delete_project(project_id)
     return rows
@@ -99,6 +115,7 @@ def main() -> None:
     ap.add_argument("--tasks", type=int, default=10_000)
     ap.add_argument("--batch-size", type=int, default=500)
     ap.add_argument("--annotated", type=int, default=500)
+    ap.add_argument("--since-annotated", type=int, default=100, help="annotated after the pull, for pull --since")
     ap.add_argument("--url", default=None, help="use this running server instead of starting one")
     ap.add_argument("--data-dir", type=Path, default=Path(".labelstudio"))
     args = ap.parse_args()
@@ -117,7 +134,14 @@ def main() -> None:
             with Client(settings, timeout=600) as client:
                 version = client.version()
                 with console.status(f"running the round trip with {len(docs)} tasks…"):
-                    rows = run(client, docs, batch_size=args.batch_size, annotated=args.annotated, work=work)
+                    rows = run(
+                        client,
+                        docs,
+                        batch_size=args.batch_size,
+                        annotated=args.annotated,
+                        since_annotated=args.since_annotated,
+                        work=work,
+                    )
         finally:
             if not args.url:
                 stop_server(data_dir)

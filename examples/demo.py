@@ -7,7 +7,9 @@
    web editor would;
 4. pull the project back into a fresh gold folder (reports/demo-gold/) and check it equals
    gold/news-demo exactly;
-5. score the reference extractor against the pulled gold set; write reports/report.html and
+5. ``annotate quality`` on the project: how much the annotator changed the pre-annotations
+   (reports/quality.html, reports/quality.md; the table is printed);
+6. score the reference extractor against the pulled gold set; write reports/report.html and
    reports/report.md; print the headline table, the Label Studio URL, the login, and how to stop.
 
 Every step is idempotent: running the demo again skips what is already there.
@@ -33,6 +35,7 @@ def main() -> int:
     from annotate.convert_pull import AnnotationPolicy
     from annotate.pull import pull
     from annotate.push import push, store_annotations
+    from annotate.quality import quality_of_project
     from annotate.schema import load_schema
     from annotate.server import DEFAULT_PORT, start_server
     from annotate.settings import resolve_settings
@@ -41,6 +44,7 @@ def main() -> int:
     from eval.pipeline import Options, evaluate_extractor
     from eval.readers.jsonl import read_jsonl
     from eval.render import OutputFormat, render
+    from eval.render.quality import QualityFormat, render_quality
     from eval.render.table import print_table
 
     out = Console()
@@ -75,6 +79,11 @@ def main() -> int:
                 policy=AnnotationPolicy.LATEST,
                 overwrite=True,
             )
+            quality = quality_of_project(client, project=str(summary.project_id), schema=schema)
+        REPORTS.mkdir(exist_ok=True)
+        for fmt, name in ((QualityFormat.HTML, "quality.html"), (QualityFormat.MARKDOWN, "quality.md")):
+            (REPORTS / name).write_text(render_quality(quality, fmt), encoding="utf-8")
+        out.print(render_quality(quality, QualityFormat.TABLE))
         round_trip = read_jsonl(pulled.out / "documents.jsonl")
         identical = _comparable(round_trip) == _comparable(gold)
         out.print(
@@ -90,6 +99,8 @@ def main() -> int:
         print_table(outcome.report, out)
         out.print()
         out.print(f"reports: {REPORTS.relative_to(ROOT)}/report.html, {REPORTS.relative_to(ROOT)}/report.md")
+        rel = REPORTS.relative_to(ROOT)
+        out.print(f"annotation quality: {rel}/quality.html, {rel}/quality.md")
         out.print(f"Label Studio: {server.url}  (project {PROJECT!r})")
         out.print(f"  log in as {server.username}; the password is in {server.password_file.relative_to(ROOT)}")
         out.print("  stop it with: .venv/bin/annotate server stop   (or: make demo-stop)")

@@ -217,3 +217,28 @@ def test_task_without_annotations_is_counted_not_converted() -> None:
     result = export_to_gold([task(1, []), {"id": 2, "data": {"text": TEXT, "doc_id": "other"}}], SCHEMA)
     assert result.documents == ()
     assert (result.counts.tasks, result.counts.unannotated, result.counts.annotated) == (2, 2, 0)
+
+
+def test_pull_reads_the_one_group_config_and_the_previous_two_group_config_alike() -> None:
+    """Results of the current config (``label``) and of configs made before it (``entity`` and
+    ``trigger`` groups) give the same document."""
+    legacy = [LAOS, CITY, MET, rel("t", "a", "Participant")]
+    current = [dict(r, from_name="label") if r.get("type") == "labels" else r for r in legacy]
+    assert {r.get("from_name") for r in current} == {"label", None}
+    old, new = (results_to_document(1, DATA, r, SCHEMA).document for r in (legacy, current))
+    assert new == old
+    assert [e.label for e in new.entities] == ["GPE", "GPE"] and [ev.type for ev in new.events] == ["Meet"]
+
+
+def test_pull_names_a_region_with_an_entity_and_a_trigger_label() -> None:
+    """The double-label mistake of the two-group config: one region id, once per group."""
+    both = [region("a", "met", "GPE"), region("a", "met", "Meet", "trigger")]
+    with pytest.raises(RegionError) as err:
+        results_to_document(1, DATA, both, SCHEMA)
+    (issue,) = err.value.issues
+    assert issue.item == "a" and "both an entity label and an event trigger label" in issue.message
+
+
+def test_pull_refuses_a_label_of_neither_kind_in_the_one_group_config() -> None:
+    with pytest.raises(RegionError, match="label 'Visit' is not in the schema"):
+        results_to_document(1, DATA, [region("a", "Laos", "Visit", "label")], SCHEMA)

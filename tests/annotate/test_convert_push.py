@@ -47,14 +47,14 @@ def test_entities_become_labels_regions_with_their_ids() -> None:
     assert results == [
         {
             "id": "p1",
-            "from_name": "entity",
+            "from_name": "label",
             "to_name": "text",
             "type": "labels",
             "value": {"start": 6, "end": 14, "text": "Sadykova", "labels": ["PERSON"]},
         },
         {
             "id": "g1",
-            "from_name": "entity",
+            "from_name": "label",
             "to_name": "text",
             "type": "labels",
             "value": {"start": 38, "end": 44, "text": "Astana", "labels": ["GPE"]},
@@ -71,7 +71,7 @@ def test_event_is_a_trigger_region_and_one_relation_per_argument() -> None:
     )
     results = document_to_results(doc((SADYKOVA, TOKAYEV, ASTANA), (meet,)), SCHEMA)
     trigger = results[3]
-    assert trigger["id"] == "ev1" and trigger["from_name"] == "trigger"
+    assert trigger["id"] == "ev1" and trigger["from_name"] == "label"
     assert trigger["value"] == {"start": 15, "end": 18, "text": "met", "labels": ["Meet"]}
     assert results[4:] == [
         {"from_id": "ev1", "to_id": "p1", "type": "relation", "direction": "right", "labels": ["Participant"]},

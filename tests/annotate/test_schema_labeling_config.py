@@ -34,12 +34,14 @@ def test_config_has_one_label_per_entity_label_event_type_and_role() -> None:
     assert root.tag == "View"
     text = root.find("Text")
     assert text is not None and text.attrib == {"name": "text", "value": "$text"}
-    controls = {el.get("name"): el for el in root.findall("Labels")}
-    assert set(controls) == {"entity", "trigger"}
-    assert all(el.get("toName") == "text" for el in controls.values())
-    entity = [(x.get("value"), x.get("background"), x.get("hint")) for x in controls["entity"]]
-    assert entity == [(e.name, e.color, e.description) for e in schema.entity_labels]
-    assert [x.get("value") for x in controls["trigger"]] == list(schema.event_type_names())
+    (group,) = root.findall("Labels")  # one group: a region carries one label, entity or trigger
+    assert group.attrib == {"name": "label", "toName": "text", "choice": "single"}
+    labels = list(group)
+    n = len(schema.entity_labels)
+    entity = [(x.get("value"), x.get("background"), x.get("hint"), x.get("html")) for x in labels[:n]]
+    assert entity == [(e.name, e.color, e.description, None) for e in schema.entity_labels]
+    assert [x.get("value") for x in labels[n:]] == list(schema.event_type_names())
+    assert all(f"{x.get('value')}</b>" in (x.get("html") or "") for x in labels[n:])  # triggers drawn apart
     relations = root.find("Relations")
     assert relations is not None
     assert [r.get("value") for r in relations.findall("Relation")] == list(schema.role_names())
@@ -62,8 +64,8 @@ def test_label_studio_sdk_accepts_the_config() -> None:
     schema = load_schema()
     li = interface(labeling_config(schema))
     names = {(c.name, c.tag) for c in li.controls}
-    assert names == {("entity", "Labels"), ("trigger", "Labels")}
-    assert list(li.get_control("entity").labels) == list(schema.entity_label_names())
+    assert names == {("label", "Labels")}
+    assert list(li.get_control("label").labels) == [*schema.entity_label_names(), *schema.event_type_names()]
 
 
 CONFIG = labeling_config(load_schema())
@@ -71,7 +73,8 @@ CONFIG = labeling_config(load_schema())
 
 def test_configs_equal_ignores_whitespace_attribute_order_and_comments() -> None:
     reflowed = CONFIG.replace("\n  ", "\n\t\t").replace(
-        '<Labels name="entity" toName="text">', "<!-- entities -->\n<Labels  toName='text'  name='entity' >"
+        '<Labels name="label" toName="text" choice="single">',
+        "<!-- entities and triggers -->\n<Labels  choice='single' toName='text'  name='label' >",
     )
     assert reflowed != CONFIG
     assert configs_equal(CONFIG, reflowed)
