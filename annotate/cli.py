@@ -422,7 +422,7 @@ def quality_cli(
 ) -> None:
     from eval.errors import UsageError
     from eval.io import atomic_write
-    from eval.render.quality import QualityFormat, render_quality
+    from eval.render.quality import QualityFormat, print_quality, render_quality
 
     from .quality import quality_from_export, quality_of_project
     from .schema import load_schema
@@ -439,13 +439,15 @@ def quality_cli(
                 report = quality_of_project(
                     client, project=project, schema=schema, reference=reference, lenient=lenient
                 )
-        text = render_quality(report, QualityFormat(fmt.value))
         if output is not None:
             with atomic_write(output) as f:
-                f.write(text)
+                f.write(render_quality(report, QualityFormat(fmt.value)))
     if output is not None:
         _console().print(f"wrote {output}")
+    elif fmt is QualityFormatOption.table:
+        print_quality(report, _console())
     else:
+        text = render_quality(report, QualityFormat(fmt.value))
         typer.echo(text, nl=not text.endswith("\n"))
 
 

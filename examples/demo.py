@@ -44,7 +44,7 @@ def main() -> int:
     from eval.pipeline import Options, evaluate_extractor
     from eval.readers.jsonl import read_jsonl
     from eval.render import OutputFormat, render
-    from eval.render.quality import QualityFormat, render_quality
+    from eval.render.quality import QualityFormat, print_quality, render_quality
     from eval.render.table import print_table
 
     out = Console()
@@ -83,7 +83,7 @@ def main() -> int:
         REPORTS.mkdir(exist_ok=True)
         for fmt, name in ((QualityFormat.HTML, "quality.html"), (QualityFormat.MARKDOWN, "quality.md")):
             (REPORTS / name).write_text(render_quality(quality, fmt), encoding="utf-8")
-        out.print(render_quality(quality, QualityFormat.TABLE))
+        print_quality(quality, out)
         round_trip = read_jsonl(pulled.out / "documents.jsonl")
         identical = _comparable(round_trip) == _comparable(gold)
         out.print(

@@ -11,12 +11,15 @@ import enum
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..counts import PRF, Counts, Scheme
 from ..errors import UsageError
 from ..quality import Edits, QualityReport, Scores
 from .common import number, optional_number
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 SCHEMA = "goldbench.quality/1"
 SCHEMES: tuple[Scheme, ...] = (Scheme.STRICT, Scheme.PARTIAL)
@@ -283,12 +286,10 @@ def quality_html(r: QualityReport) -> str:
     )
 
 
-def quality_table(r: QualityReport) -> str:
-    """The terminal rendering: rich tables, exported as text."""
-    from rich.console import Console
+def print_quality(r: QualityReport, console: Console) -> None:
+    """The terminal rendering: one rich table per section, fitted to ``console``."""
     from rich.table import Table
 
-    console = Console(record=True, width=160, file=io.StringIO(), highlight=False)
     console.print(_title(r))
     for n in r.notes:
         console.print(f"note: {n}")
@@ -299,6 +300,14 @@ def quality_table(r: QualityReport) -> str:
         for row in s.rows:
             table.add_row(*row)
         console.print(table)
+
+
+def quality_table(r: QualityReport) -> str:
+    """The terminal rendering as text (160 columns), for a file."""
+    from rich.console import Console
+
+    console = Console(record=True, width=160, file=io.StringIO(), highlight=False)
+    print_quality(r, console)
     return console.export_text()
 
 
@@ -384,4 +393,4 @@ def render_quality(r: QualityReport, fmt: QualityFormat) -> str:
     return RENDERERS[fmt](r)
 
 
-__all__ = ["RENDERERS", "QualityFormat", "Section", "quality_json", "render_quality", "sections"]
+__all__ = ["RENDERERS", "QualityFormat", "Section", "print_quality", "quality_json", "render_quality", "sections"]
