@@ -95,8 +95,8 @@ def evaluate_cli(
     pred_format: Annotated[
         str | None,
         typer.Option(
-            help="Force the predictions' format (jsonl, conll, conll-iob1/iob2/ioe2/iobes/bilou, brat); "
-            "see docs/formats.md."
+            help="Force the predictions' format (jsonl, conll, conll-iob1/iob2/ioe2/iobes/bilou, brat, "
+            "huggingface, fields, spacy, label-studio); see docs/formats.md."
         ),
     ] = None,
     pred_fields: Annotated[
