@@ -134,3 +134,31 @@ def test_cli_ground_needs_mention_level_and_reports_a_rate() -> None:
     table = runner.invoke(app, [gold, pred, "--ground", "all"])
     assert "Grounding (all)" in table.stdout
     assert Scheme.STRICT.value in table.stdout
+
+
+WORDS = ("Putin", "putin", "Astana", "ASTANA", "Tokayev", "Baku", "Xi", "Astana  Hub")
+
+
+@given(
+    st.lists(st.sampled_from(("Putin", "Astana", "Tokayev", "met", "in", "Astana Hub", "\n")), max_size=25),
+    st.lists(st.tuples(st.sampled_from(("PER", "GPE", "ORG")), st.sampled_from(WORDS)), max_size=12),
+    st.randoms(use_true_random=False),
+    st.sampled_from([(Policy.FIRST, None), (Policy.ALL, None), (Policy.FIRST, 0.8), (Policy.ALL, 0.8)]),
+)
+def test_grounding_order_of_mentions_never_matters(
+    words: list[str], pairs: list[tuple[str, str]], rng: random.Random, policy: tuple[Policy, float | None]
+) -> None:
+    text = " ".join(words)
+    mentions = [Mention(label, name) for label, name in pairs]
+    shuffled = list(mentions)
+    rng.shuffle(shuffled)
+    results = [
+        ground([Document("d", text, mentions=tuple(m))], policy=policy[0], fuzzy=policy[1])
+        for m in (mentions, shuffled)
+    ]
+    a, b = (r.documents[0].entities for r in results)
+    assert sorted(a) == sorted(b)
+    assert results[0].grounding == results[1].grounding
+    assert results[0].grounding.total.mentions == len(mentions)
+    for e in a:  # grounded spans lie in the text; placeholders past its end
+        assert (0 <= e.start < e.end <= len(text)) or e.start >= len(text)
