@@ -1,0 +1,174 @@
+"""The DataFrame rendering: each table of a ``Report`` as a tidy pandas DataFrame.
+
+``to_frame(report, name)`` (also ``Report.to_frame(name)``) builds one frame from the same
+``Counts``/``Metrics``/``PRF`` objects the JSON report writes, so every number equals the
+JSON's. pandas is imported here, on first use, never by ``import eval``. Columns:
+
+- ratios ``precision``, ``recall``, ``f1``, with ``precision_undefined``, ``recall_undefined``,
+  ``f1_undefined`` booleans (a 0/0 ratio is 0.0 and flagged, the zero-division policy);
+- counts ``correct, incorrect, partial, missed, spurious, possible, actual`` (entities) or
+  ``tp, fp, fn`` (events).
+
+| frame | one row per |
+| --- | --- |
+| ``micro`` | scheme |
+| ``macro`` | scheme (ratios only) |
+| ``labels`` | label and scheme |
+| ``documents`` | document and scheme (needs ``Options(per_document=True)``) |
+| ``errors`` | error case: document, kind, start, end, gold_label, predicted_label, span, left, right |
+| ``confusion`` | (gold, predicted) label pair, with its count |
+| ``events`` | (group, name, metric): group micro / type / role |
+| ``slices`` | slice, value and scheme (micro counts of the slice) |
+| ``slice_labels`` | slice, value, label and scheme |
+| ``intervals`` | bootstrap interval: metric path, estimate, low, high, level |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal
+
+from ..counts import PRF, Counts, Metrics, Scheme
+from ..errors import UsageError
+from ..report import Confusion, Report
+from .common import confusion_axis, error_labels, event_metric_names, schemes_of
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FrameName = Literal[
+    "micro", "macro", "labels", "documents", "errors", "confusion", "events", "slices", "slice_labels", "intervals"
+]
+
+COUNT_COLUMNS = ("correct", "incorrect", "partial", "missed", "spurious", "possible", "actual")
+PRF_COLUMNS = ("tp", "fp", "fn")
+RATIO_COLUMNS = ("precision", "recall", "f1", "precision_undefined", "recall_undefined", "f1_undefined")
+ERROR_COLUMNS = ("document", "kind", "start", "end", "gold_label", "predicted_label", "span", "left", "right")
+
+Row = dict[str, Any]
+
+
+def to_frame(report: Report, name: str = "micro") -> pd.DataFrame:
+    """Table ``name`` of ``report`` as a DataFrame (``FRAMES`` lists the names)."""
+    import pandas as pd
+
+    spec = FRAMES.get(name)
+    if spec is None:
+        raise UsageError(f"no frame {name!r}; use one of {', '.join(FRAMES)}")
+    keys, rows_of = spec
+    return pd.DataFrame(list(rows_of(report)), columns=list(keys))
+
+
+def _ratios(m: Metrics) -> Row:
+    return {
+        "precision": m.precision,
+        "recall": m.recall,
+        "f1": m.f1,
+        **{f"{r}_undefined": r in m.undefined for r in ("precision", "recall", "f1")},
+    }
+
+
+def _counts(c: Counts) -> Row:
+    return {**{k: getattr(c, k) for k in COUNT_COLUMNS}, **_ratios(c.metrics)}
+
+
+def _prf(p: PRF) -> Row:
+    return {"tp": p.tp, "fp": p.fp, "fn": p.fn, **_ratios(p.metrics)}
+
+
+def _by_scheme(report: Report, by: Mapping[Scheme, Counts], **keys: Any) -> Iterable[Row]:
+    for s in schemes_of(report):
+        if s in by:
+            yield {**keys, "scheme": s.value, **_counts(by[s])}
+
+
+def _micro(report: Report) -> Iterable[Row]:
+    return _by_scheme(report, report.entities.micro)
+
+
+def _macro(report: Report) -> Iterable[Row]:
+    for s in schemes_of(report):
+        if s in report.entities.macro:
+            yield {"scheme": s.value, **_ratios(report.entities.macro[s])}
+
+
+def _labels(report: Report) -> Iterable[Row]:
+    for label, by in sorted(report.entities.labels.items()):
+        yield from _by_scheme(report, by, label=label)
+
+
+def _documents(report: Report) -> Iterable[Row]:
+    if report.entities.documents is None:
+        raise UsageError("the report has no per-document counts; score with Options(per_document=True)")
+    for doc, by in sorted(report.entities.documents.items()):
+        yield from _by_scheme(report, by, document=doc)
+
+
+def _errors(report: Report) -> Iterable[Row]:
+    for e in report.errors:
+        gold, predicted = error_labels(e)
+        yield {
+            "document": e.doc_id,
+            "kind": e.kind,
+            "start": e.start,
+            "end": e.end,
+            "gold_label": None if gold == Confusion.NONE else gold,
+            "predicted_label": None if predicted == Confusion.NONE else predicted,
+            "span": e.span,
+            "left": e.left,
+            "right": e.right,
+        }
+
+
+def _confusion(report: Report) -> Iterable[Row]:
+    if report.confusion is None:
+        return
+    axis = confusion_axis(report.confusion)
+    for gold, row in zip(axis, report.confusion.matrix, strict=True):
+        for predicted, count in zip(axis, row, strict=True):
+            yield {"gold": gold, "predicted": predicted, "count": count}
+
+
+def _events(report: Report) -> Iterable[Row]:
+    ev = report.events
+    if ev is None:
+        return
+    for m in event_metric_names(ev.micro):
+        yield {"group": "micro", "name": None, "metric": m, **_prf(ev.micro[m])}
+    for group, by_name in (("type", ev.types), ("role", ev.roles)):
+        for name, scores in sorted(by_name.items()):
+            for m in event_metric_names(scores):
+                yield {"group": group, "name": name, "metric": m, **_prf(scores[m])}
+
+
+def _slices(report: Report) -> Iterable[Row]:
+    for name, by_value in (report.slices or {}).items():
+        for value, sl in by_value.items():
+            yield from _by_scheme(report, sl.micro, slice=name, value=value, documents=sl.documents)
+
+
+def _slice_labels(report: Report) -> Iterable[Row]:
+    for name, by_value in (report.slices or {}).items():
+        for value, sl in by_value.items():
+            for label, by in sorted(sl.labels.items()):
+                yield from _by_scheme(report, by, slice=name, value=value, label=label)
+
+
+def _intervals(report: Report) -> Iterable[Row]:
+    for path, iv in sorted((report.intervals or {}).items()):
+        yield {"metric": path, "estimate": iv.estimate, "low": iv.low, "high": iv.high, "level": iv.level}
+
+
+_ENTITY = (*COUNT_COLUMNS, *RATIO_COLUMNS)
+FRAMES: dict[str, tuple[tuple[str, ...], Callable[[Report], Iterable[Row]]]] = {
+    "micro": (("scheme", *_ENTITY), _micro),
+    "macro": (("scheme", *RATIO_COLUMNS), _macro),
+    "labels": (("label", "scheme", *_ENTITY), _labels),
+    "documents": (("document", "scheme", *_ENTITY), _documents),
+    "errors": (ERROR_COLUMNS, _errors),
+    "confusion": (("gold", "predicted", "count"), _confusion),
+    "events": (("group", "name", "metric", *PRF_COLUMNS, *RATIO_COLUMNS), _events),
+    "slices": (("slice", "value", "documents", "scheme", *_ENTITY), _slices),
+    "slice_labels": (("slice", "value", "label", "scheme", *_ENTITY), _slice_labels),
+    "intervals": (("metric", "estimate", "low", "high", "level"), _intervals),
+}
