@@ -117,7 +117,8 @@ def test_every_frame_equals_the_json(which: str, scored: Report) -> None:
     errors = _records(report.to_frame("errors"))
     assert len(errors) == len(d["errors"]) > 0
     for row, e in zip(errors, d["errors"], strict=True):
-        assert (row["document"], row["kind"], row["start"], row["end"]) == (e["doc_id"], e["kind"], e["start"], e["end"])
+        where = (e["doc_id"], e["kind"], e["start"], e["end"])
+        assert (row["document"], row["kind"], row["start"], row["end"]) == where
         assert (row["span"], row["left"], row["right"]) == (e["span"], e["left"], e["right"])
         gold = e["label"] if e["kind"] == "missed" else None if e["kind"] == "spurious" else e["other_label"]
         predicted = None if e["kind"] == "missed" else e["label"]
