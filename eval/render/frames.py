@@ -21,6 +21,9 @@ JSON's. pandas is imported here, on first use, never by ``import eval``. Columns
 | ``slices`` | slice, value and scheme (micro counts of the slice) |
 | ``slice_labels`` | slice, value, label and scheme |
 | ``intervals`` | bootstrap interval: metric path, estimate, low, high, level |
+
+The label a missed or spurious span lacks (``gold_label``/``predicted_label``) is pandas'
+missing value (``isna()``); ratios are never NaN.
 """
 
 from __future__ import annotations
@@ -56,7 +59,8 @@ def to_frame(report: Report, name: str = "micro") -> pd.DataFrame:
     if spec is None:
         raise UsageError(f"no frame {name!r}; use one of {', '.join(FRAMES)}")
     keys, rows_of = spec
-    return pd.DataFrame(list(rows_of(report)), columns=list(keys))
+    rows = list(rows_of(report))
+    return pd.DataFrame({k: [row[k] for row in rows] for k in keys}, columns=list(keys))
 
 
 def _ratios(m: Metrics) -> Row:

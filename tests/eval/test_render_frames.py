@@ -68,6 +68,7 @@ def _report(which: str, scored: Report) -> Report:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts; pandas' missing value (NaN in pandas 3's ``str`` columns) read as JSON's null."""
     rows = frame.to_dict("records")
     return [{k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in r.items()} for r in rows]
 
