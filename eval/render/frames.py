@@ -21,6 +21,10 @@ JSON's. pandas is imported here, on first use, never by ``import eval``. Columns
 | ``slices`` | slice, value and scheme (micro counts of the slice) |
 | ``slice_labels`` | slice, value, label and scheme |
 | ``intervals`` | bootstrap interval: metric path, estimate, low, high, level |
+| ``checks`` | gate check: metric, kind, threshold, value, baseline, delta, passed, message |
+| ``comparison`` | paired comparison (``--against``) of one metric |
+| ``grounding`` | label (None: all mentions) of ``--ground``, with its match counts |
+| ``thresholds`` | (label, threshold) point of ``--sweep-scores`` (label None: micro), ``best`` flagged |
 
 The label a missed or spurious span lacks (``gold_label``/``predicted_label``) is pandas'
 missing value (``isna()``); ratios are never NaN.
@@ -28,6 +32,7 @@ missing value (``isna()``); ratios are never NaN.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -35,12 +40,26 @@ from ..counts import PRF, Counts, Metrics, Scheme
 from ..errors import UsageError
 from ..report import Confusion, Report
 from .common import confusion_axis, error_labels, event_metric_names, schemes_of
+from .json import CHECK_KEYS, COMPARISON_KEYS, GROUNDING_KEYS, POINT_KEYS
 
 if TYPE_CHECKING:
     import pandas as pd
 
 FrameName = Literal[
-    "micro", "macro", "labels", "documents", "errors", "confusion", "events", "slices", "slice_labels", "intervals"
+    "micro",
+    "macro",
+    "labels",
+    "documents",
+    "errors",
+    "confusion",
+    "events",
+    "slices",
+    "slice_labels",
+    "intervals",
+    "checks",
+    "comparison",
+    "grounding",
+    "thresholds",
 ]
 
 COUNT_COLUMNS = ("correct", "incorrect", "partial", "missed", "spurious", "possible", "actual")
@@ -163,6 +182,34 @@ def _intervals(report: Report) -> Iterable[Row]:
         yield {"metric": path, "estimate": iv.estimate, "low": iv.low, "high": iv.high, "level": iv.level}
 
 
+def _checks(report: Report) -> Iterable[Row]:
+    for c in report.gate.checks if report.gate is not None else ():
+        yield {k: v.value if isinstance(v, enum.Enum) else v for k, v in ((k, getattr(c, k)) for k in CHECK_KEYS)}
+
+
+def _comparison(report: Report) -> Iterable[Row]:
+    for c in report.comparison or ():
+        yield {k: getattr(c, k) for k in COMPARISON_KEYS}
+
+
+def _grounding(report: Report) -> Iterable[Row]:
+    g = report.grounding
+    if g is None:
+        return
+    for label, c in [(None, g.total), *sorted(g.labels.items())]:
+        yield {"policy": g.policy, "label": label, **{k: getattr(c, k) for k in GROUNDING_KEYS}}
+
+
+def _thresholds(report: Report) -> Iterable[Row]:
+    t = report.thresholds
+    if t is None:
+        return
+    for label, sweep in [(None, t.micro), *sorted(t.labels.items())]:
+        for p in sweep.points:
+            point = {k: getattr(p, k) for k in POINT_KEYS}
+            yield {"label": label, **point, "best": p == sweep.best, "average_precision": sweep.average_precision}
+
+
 _ENTITY = (*COUNT_COLUMNS, *RATIO_COLUMNS)
 FRAMES: dict[str, tuple[tuple[str, ...], Callable[[Report], Iterable[Row]]]] = {
     "micro": (("scheme", *_ENTITY), _micro),
@@ -175,4 +222,8 @@ FRAMES: dict[str, tuple[tuple[str, ...], Callable[[Report], Iterable[Row]]]] = {
     "slices": (("slice", "value", "documents", "scheme", *_ENTITY), _slices),
     "slice_labels": (("slice", "value", "label", "scheme", *_ENTITY), _slice_labels),
     "intervals": (("metric", "estimate", "low", "high", "level"), _intervals),
+    "checks": (CHECK_KEYS, _checks),
+    "comparison": (COMPARISON_KEYS, _comparison),
+    "grounding": (("policy", "label", *GROUNDING_KEYS), _grounding),
+    "thresholds": (("label", *POINT_KEYS, "best", "average_precision"), _thresholds),
 }

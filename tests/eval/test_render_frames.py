@@ -60,11 +60,21 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> Report:
     p.write_bytes(b"".join(orjson.dumps(d) + b"\n" for d in pred))
     options = Options(per_document=True, details=True, slice_by=("meta.source",))
     outcome = evaluate(NEWS_DEMO, p, options=options)
-    return track(outcome, options=TrackOptions(bootstrap=50, seed=3))
+    against = evaluate(NEWS_DEMO, NEWS_DEMO, options=options)
+    floors = ("entities.strict.f1=0.9", "slices.meta.source.tass.strict.f1=0.5")
+    return track(outcome, options=TrackOptions(bootstrap=50, seed=3, fail_under=floors), against=against)
 
 
-def _report(which: str, scored: Report) -> Report:
-    return scored if which == "scored" else reports.full_report()
+@pytest.fixture(scope="module")
+def llm() -> Report:
+    """Offset-free LLM output, grounded in the gold texts and swept over its scores."""
+    options = Options(ground="first", sweep_scores=True, drop_unknown_labels=True, details=True)
+    quickstart = ROOT / "examples" / "quickstart"
+    return evaluate(quickstart / "gold.jsonl", quickstart / "llm.jsonl", options=options).report
+
+
+def _report(which: str, scored: Report, llm: Report) -> Report:
+    return {"scored": scored, "llm": llm}.get(which) or reports.full_report()
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -86,8 +96,8 @@ def _counts_agree(row: dict[str, Any], node: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("which", ["scored", "fixture"])
-def test_every_frame_equals_the_json(which: str, scored: Report) -> None:
-    report = _report(which, scored)
+def test_every_frame_equals_the_json(which: str, scored: Report, llm: Report) -> None:
+    report = _report(which, scored, llm)
     d = report_to_dict(report)
     seen = set()
 
@@ -168,7 +178,48 @@ def test_every_frame_equals_the_json(which: str, scored: Report) -> None:
         assert {k: row[k] for k in ("estimate", "low", "high", "level")} == d["intervals"][row["metric"]]
     seen.add("intervals")
 
+    seen |= _tracking_and_llm_frames_agree(report, d)
     assert seen == set(FRAMES)
+
+
+def _tracking_and_llm_frames_agree(report: Report, d: dict[str, Any]) -> set[str]:
+    checks = _records(report.to_frame("checks"))
+    assert checks == d["gate"]["checks"] and checks
+    comparison = _records(report.to_frame("comparison"))
+    assert comparison == d["comparison"] and comparison
+    if "grounding" in d:
+        g = d["grounding"]
+        rows = _records(report.to_frame("grounding"))
+        expected = [{"label": None, **{k: v for k, v in g.items() if k != "labels"}}]
+        expected += [{"policy": g["policy"], "label": label, **c} for label, c in g["labels"].items()]
+        assert rows == expected and rows
+        t = d["thresholds"]
+        points = _records(report.to_frame("thresholds"))
+        sweeps = [(None, t["micro"]), *t["labels"].items()]
+        expected = [
+            {"label": label, **p, "best": p == s["best"], "average_precision": s["average_precision"]}
+            for label, s in sweeps
+            for p in s["points"]
+        ]
+        assert points == expected and points
+    else:
+        assert report.to_frame("grounding").empty and report.to_frame("thresholds").empty
+    return {"checks", "comparison", "grounding", "thresholds"}
+
+
+def test_grounding_and_threshold_frames_of_a_grounded_llm_run(llm: Report) -> None:
+    d = report_to_dict(llm)
+    assert "grounding" in d and "thresholds" in d
+    rows = _records(llm.to_frame("grounding"))
+    assert rows[0]["label"] is None and rows[0]["mentions"] == d["grounding"]["mentions"] > 0
+    assert [r["label"] for r in rows[1:]] == list(d["grounding"]["labels"])
+    points = llm.to_frame("thresholds")
+    micro = points[points.label.isna()]
+    assert micro["threshold"].tolist() == [p["threshold"] for p in d["thresholds"]["micro"]["points"]]
+    assert micro["f1"].tolist() == [p["f1"] for p in d["thresholds"]["micro"]["points"]]
+    assert int(micro["best"].sum()) == 1
+    best = micro[micro.best].iloc[0]
+    assert best["threshold"] == d["thresholds"]["micro"]["best"]["threshold"]
 
 
 def test_undefined_is_a_boolean_column_not_nan() -> None:
@@ -201,7 +252,7 @@ def test_tidy_columns_and_filtering(scored: Report) -> None:
 
 def test_empty_sections_give_empty_frames_with_columns() -> None:
     report = reports.make_report()
-    for name in ("errors", "confusion", "events", "slices", "intervals"):
+    for name in ("errors", "confusion", "events", "slices", "intervals", "checks", "comparison", "grounding", "thresholds"):
         frame = report.to_frame(name)
         assert frame.empty and list(frame.columns) == list(FRAMES[name][0])
 
