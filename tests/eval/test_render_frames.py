@@ -252,7 +252,8 @@ def test_tidy_columns_and_filtering(scored: Report) -> None:
 
 def test_empty_sections_give_empty_frames_with_columns() -> None:
     report = reports.make_report()
-    for name in ("errors", "confusion", "events", "slices", "intervals", "checks", "comparison", "grounding", "thresholds"):
+    empty = ("errors", "confusion", "events", "slices", "intervals", "checks", "comparison", "grounding", "thresholds")
+    for name in empty:
         frame = report.to_frame(name)
         assert frame.empty and list(frame.columns) == list(FRAMES[name][0])
 
