@@ -16,6 +16,7 @@ JSON's. pandas is imported here, on first use, never by ``import eval``. Columns
 | ``labels`` | label and scheme |
 | ``documents`` | document and scheme (needs ``Options(per_document=True)``) |
 | ``errors`` | error case: document, kind, start, end, gold_label, predicted_label, span, left, right |
+| ``event_errors`` | event error case (``details``): document, kind, event_type, role, other, trigger, place |
 | ``confusion`` | (gold, predicted) label pair, with its count |
 | ``events`` | (group, name, metric): group micro / type / role |
 | ``slices`` | slice, value and scheme (micro counts of the slice) |
@@ -40,7 +41,7 @@ from ..counts import PRF, Counts, Metrics, Scheme
 from ..errors import UsageError
 from ..report import Confusion, Report
 from .common import confusion_axis, error_labels, event_metric_names, schemes_of
-from .json import CHECK_KEYS, COMPARISON_KEYS, GROUNDING_KEYS, POINT_KEYS
+from .json import CHECK_KEYS, COMPARISON_KEYS, EVENT_ERROR_KEYS, GROUNDING_KEYS, POINT_KEYS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,6 +52,7 @@ FrameName = Literal[
     "labels",
     "documents",
     "errors",
+    "event_errors",
     "confusion",
     "events",
     "slices",
@@ -143,6 +145,12 @@ def _errors(report: Report) -> Iterable[Row]:
         }
 
 
+def _event_errors(report: Report) -> Iterable[Row]:
+    for e in report.event_errors:
+        row = {k: getattr(e, k) for k in EVENT_ERROR_KEYS}
+        yield {"document": row.pop("doc_id"), **{k: v.value if isinstance(v, enum.Enum) else v for k, v in row.items()}}
+
+
 def _confusion(report: Report) -> Iterable[Row]:
     if report.confusion is None:
         return
@@ -217,6 +225,7 @@ FRAMES: dict[str, tuple[tuple[str, ...], Callable[[Report], Iterable[Row]]]] = {
     "labels": (("label", "scheme", *_ENTITY), _labels),
     "documents": (("document", "scheme", *_ENTITY), _documents),
     "errors": (ERROR_COLUMNS, _errors),
+    "event_errors": (("document", *EVENT_ERROR_KEYS[1:]), _event_errors),
     "confusion": (("gold", "predicted", "count"), _confusion),
     "events": (("group", "name", "metric", *PRF_COLUMNS, *RATIO_COLUMNS), _events),
     "slices": (("slice", "value", "documents", "scheme", *_ENTITY), _slices),

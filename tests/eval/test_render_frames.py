@@ -68,7 +68,9 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> Report:
 @pytest.fixture(scope="module")
 def llm() -> Report:
     """Offset-free LLM output, grounded in the gold texts and swept over its scores."""
-    options = Options(ground="first", sweep_scores=True, drop_unknown_labels=True, details=True)
+    from eval.grounding import Policy
+
+    options = Options(ground=Policy.FIRST, sweep_scores=True, drop_unknown_labels=True, details=True)
     quickstart = ROOT / "examples" / "quickstart"
     return evaluate(quickstart / "gold.jsonl", quickstart / "llm.jsonl", options=options).report
 
@@ -135,6 +137,11 @@ def test_every_frame_equals_the_json(which: str, scored: Report, llm: Report) ->
         predicted = None if e["kind"] == "missed" else e["label"]
         assert (row["gold_label"], row["predicted_label"]) == (gold, predicted)
     seen.add("errors")
+
+    event_errors = _records(report.to_frame("event_errors"))
+    assert [{"doc_id": r.pop("document"), **r} for r in event_errors] == d.get("event_errors", [])
+    assert event_errors or which == "fixture"
+    seen.add("event_errors")
 
     confusion = _records(report.to_frame("confusion"))
     axis = d["confusion"]["labels"]
