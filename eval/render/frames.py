@@ -16,7 +16,7 @@ JSON's. pandas is imported here, on first use, never by ``import eval``. Columns
 | ``labels`` | label and scheme |
 | ``documents`` | document and scheme (needs ``Options(per_document=True)``) |
 | ``errors`` | error case: document, kind, start, end, gold_label, predicted_label, span, left, right |
-| ``event_errors`` | event error case (``details``): document, kind, event_type, role, other, trigger, place |
+| ``event_errors`` | event error case (``details``): document, kind, event type, role, trigger, start, end, context |
 | ``confusion`` | (gold, predicted) label pair, with its count |
 | ``events`` | (group, name, metric): group micro / type / role |
 | ``slices`` | slice, value and scheme (micro counts of the slice) |
