@@ -24,8 +24,9 @@ def test_import_annotate_imports_nothing_heavy() -> None:
 
 def test_annotate_push_and_pull_are_the_functions_even_after_their_modules_load() -> None:
     code = (
-        "import annotate.push, annotate.pull, annotate.cli\n"
-        "from annotate import push, pull\n"
+        "import annotate.push, annotate.pull, annotate.quality, annotate.cli\n"
+        "from annotate import push, pull, quality\n"
+        "assert quality.__name__ == 'quality_of_project' and quality.__module__ == 'annotate.quality', quality\n"
         "import annotate.push as p\n"
         "assert push.__module__ == 'annotate.push' and callable(push), push\n"
         "assert pull.__module__ == 'annotate.pull' and callable(pull), pull\n"
