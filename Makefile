@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 PYTEST_ARGS ?=
 
-.PHONY: demo demo-stop test lint typecheck bench clean gate baseline
+.PHONY: demo demo-stop test lint typecheck bench clean gate baseline news-demo
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ gate: $(VENV)/.stamp-base
 	  --baseline examples/reference_extractor/baseline.json $(GATE_ARGS) \
 	  --format markdown --out reports/gate.md --junit reports/gate-junit.xml --html reports/gate.html
 	@echo "gate passed; reports in reports/gate.md, reports/gate-junit.xml, reports/gate.html"
+
+# Rebuild gold/news-demo (documents.jsonl, manifest.json) from the adjudicated markup and meta.json.
+news-demo: $(VENV)/.stamp-base
+	$(PY) gold/news-demo/rebuild.py
 
 # Rewrite the committed baseline (after an intended change of the extractor or the gold set).
 baseline: $(VENV)/.stamp-base

@@ -20,7 +20,7 @@ from eval.model import EMPTY, Argument, Document, Entity, Event, Span
 from eval.quality import Annotation, Prediction, Work
 
 from .errors import ItemKind, RegionError, RegionIssue
-from .schema import ENTITY_CONTROL, LABEL_CONTROL, TEXT_NAME, TRIGGER_CONTROL, Schema
+from .schema import ENTITY_CONTROL, LABEL_CONTROL, META, TEXT_NAME, TRIGGER_CONTROL, Schema
 
 TaskId = int | str
 
@@ -160,7 +160,19 @@ class _Region(NamedTuple):
     text: str
 
 
-def _task_text(task_id: TaskId, data: Any) -> tuple[str, str, Mapping[str, Any]]:
+def _task_extra(task_id: TaskId, data: Mapping[str, Any], meta: Any) -> Mapping[str, Any]:
+    """The document's unknown fields: ``data.extra``, and the task's ``meta`` as its ``meta``."""
+    extra = data.get("extra")
+    if extra is not None and not isinstance(extra, dict):
+        raise FormatError(f"task {task_id}: data.extra must be an object, got {type(extra).__name__}")
+    if meta is not None and not isinstance(meta, dict):
+        raise FormatError(f"task {task_id}: the task's meta must be an object, got {type(meta).__name__}")
+    if meta:
+        return {**(extra or {}), META: meta}
+    return extra or EMPTY
+
+
+def _task_text(task_id: TaskId, data: Any) -> tuple[str, str]:
     if not isinstance(data, dict):
         raise FormatError(f"task {task_id}: 'data' must be an object holding the text")
     text = data.get(TEXT_NAME)
@@ -171,10 +183,7 @@ def _task_text(task_id: TaskId, data: Any) -> tuple[str, str, Mapping[str, Any]]
     doc_id = data.get("doc_id", task_id)
     if isinstance(doc_id, bool) or not isinstance(doc_id, str | int):
         raise FormatError(f"task {task_id}: data.doc_id must be a string, got {doc_id!r}")
-    extra = data.get("extra")
-    if extra is not None and not isinstance(extra, dict):
-        raise FormatError(f"task {task_id}: data.extra must be an object, got {type(extra).__name__}")
-    return text, str(doc_id), extra or EMPTY
+    return text, str(doc_id)
 
 
 class _Annotation:
@@ -319,8 +328,10 @@ def _convert(
     annotation_id: int | None = None,
     annotator: str | None = None,
     name_annotation: bool = False,
+    meta: Any = None,
 ) -> ConvertedDocument:
-    text, doc_id, extra = _task_text(task_id, data)
+    text, doc_id = _task_text(task_id, data)
+    extra = _task_extra(task_id, data, meta)
     if results is None:
         results = []
     if not isinstance(results, list):
@@ -360,11 +371,13 @@ def results_to_document(
     lenient: bool = False,
     annotation_id: int | None = None,
     annotator: str | None = None,
+    meta: Mapping[str, Any] | None = None,
 ) -> ConvertedDocument:
     """One annotation's result list -> a document. Every region and relation is checked (see
     docs/schema.md); a bad one raises ``RegionError`` naming the task and region, or with
-    ``lenient`` is left out and listed in ``dropped``. UTF-16 offsets are repaired and listed."""
-    conv = _convert(task_id, data, results, schema, annotation_id=annotation_id, annotator=annotator)
+    ``lenient`` is left out and listed in ``dropped``. UTF-16 offsets are repaired and listed.
+    ``meta`` is the task's ``meta``; it becomes the document's."""
+    conv = _convert(task_id, data, results, schema, annotation_id=annotation_id, annotator=annotator, meta=meta)
     if conv.dropped and not lenient:
         raise RegionError(list(conv.dropped))
     return conv
@@ -398,6 +411,7 @@ class _Task(NamedTuple):
     id: TaskId
     data: Any
     annotations: list[dict[str, Any]]
+    meta: Any = None
 
 
 def _task(task: Any, index: int, source: str) -> _Task:
@@ -414,7 +428,7 @@ def _task(task: Any, index: int, source: str) -> _Task:
     annotations = task.get("annotations") or []
     if not isinstance(annotations, list) or not all(isinstance(a, dict) for a in annotations):
         raise FormatError(f"{source}: task {task_id}: 'annotations' must be a list of objects")
-    return _Task(task_id, task.get("data"), annotations)
+    return _Task(task_id, task.get("data"), annotations, task.get(META))
 
 
 def _choose(task: _Task, usable: list[dict[str, Any]], policy: AnnotationPolicy) -> list[dict[str, Any]]:
@@ -499,6 +513,7 @@ def export_to_gold(
                     annotation_id=aid if isinstance(aid, int) else None,
                     annotator=_annotator(a),
                     name_annotation=policy is AnnotationPolicy.ALL,
+                    meta=task.meta,
                 )
             )
     issues = [d for c in converted for d in c.dropped]

@@ -14,16 +14,23 @@ from eval.errors import Problem, ValidationError
 from eval.labelstudio import span_problem
 from eval.model import Argument, Document, Entity
 
-from .schema import LABEL_CONTROL, TEXT_NAME, Schema
+from .schema import LABEL_CONTROL, META, TEXT_NAME, Schema
 
 
 def document_to_task(doc: Document) -> dict[str, Any]:
     """The Label Studio task of a document. The id lives in ``data.doc_id`` so that tasks can be
-    filtered on it (``meta.*`` filters fail on this server); unknown fields ride in ``data.extra``."""
+    filtered on it (``meta.*`` filters fail on this server). The document's ``meta`` object is
+    the task's ``meta`` (Label Studio keeps and exports it); other unknown fields ride in
+    ``data.extra``."""
     data: dict[str, Any] = {TEXT_NAME: doc.text, "doc_id": doc.id}
-    if doc.extra:
-        data["extra"] = dict(doc.extra)
-    return {"data": data}
+    meta = doc.extra.get(META)
+    rest = {k: v for k, v in doc.extra.items() if k != META or not isinstance(v, Mapping)}
+    if rest:
+        data["extra"] = rest
+    task: dict[str, Any] = {"data": data}
+    if isinstance(meta, Mapping) and meta:
+        task[META] = dict(meta)
+    return task
 
 
 def _bad_id(rid: str) -> str | None:

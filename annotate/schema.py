@@ -34,6 +34,7 @@ DEFAULT_LABELING_CONFIG_PATH = REPO_ROOT / "configs" / "labeling.xml"
 # and the code names a region's kind with those two names.
 TEXT_NAME = "text"
 LABEL_CONTROL = "label"
+META = "meta"  # the document field that is the Label Studio task's own ``meta`` (not in the config)
 ENTITY_CONTROL = "entity"
 TRIGGER_CONTROL = "trigger"
 

@@ -183,6 +183,14 @@ def evaluate_cli(
     sweep_scores: Annotated[
         bool, typer.Option(help="Strict P/R/F1 at every distinct score, best thresholds, average precision.")
     ] = False,
+    slice_by: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--slice-by",
+            help="Scores per slice of the gold documents: a dotted field (meta.source), length:3 (tertiles of "
+            "text length) or date:month (meta.date; FIELD:year|quarter|month|week|day). Several: their cross product.",
+        ),
+    ] = None,
 ) -> None:
     from .counts import Scheme
     from .errors import GoldbenchError, UsageError
@@ -212,6 +220,7 @@ def evaluate_cli(
             details=html is not None,
             max_errors=max_errors,
             read=read,
+            slice_by=tuple(slice_by or ()),
         )
         if (pred is None) == (extractor is None):
             raise UsageError("give either PRED (a predictions file) or --extractor, not both and not neither")

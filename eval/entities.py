@@ -19,13 +19,15 @@ from .matching import (
     TIER_CORRECT,
     Assignment,
     Candidates,
+    IntArray,
     SpanColumns,
     assign,
     candidate_pairs,
     restrict_to_same_label,
     with_min_overlap,
 )
-from .report import Confusion, EntityScores, ErrorCase
+from .report import Confusion, EntityScores, ErrorCase, SliceScores
+from .slices import Grouping
 from .table import Table
 
 _SHARED: dict[str, dict[Scheme, Scheme]] = {
@@ -54,6 +56,7 @@ class EntityResult:
     doc_stats: DocStats
     errors: tuple[ErrorCase, ...] = ()
     confusion: Confusion | None = None
+    slices: dict[str, SliceScores] | None = None  # slice value -> scores (with ``groups``)
 
 
 def _columns(table: Table, doc_map: npt.NDArray[np.int64], index: Mapping[str, int]) -> SpanColumns:
@@ -76,11 +79,9 @@ def _known_labels(cols: SpanColumns) -> SpanColumns:
 
 
 def _outcomes(
-    scheme: Scheme, a: Assignment, gold: SpanColumns, pred: SpanColumns, key: str, size: int
+    scheme: Scheme, a: Assignment, g_key: IntArray, p_key: IntArray, size: int
 ) -> dict[str, npt.NDArray[np.int64]]:
-    """Outcome counts per bucket; ``key`` picks the bucket: 'doc' or 'label'."""
-    g_key = getattr(gold, key)
-    p_key = getattr(pred, key)
+    """Outcome counts per bucket; ``g_key``/``p_key`` give each gold/predicted span's bucket."""
     correct = a.tier == TIER_CORRECT
     paired = np.bincount(g_key[a.gold[~correct]], minlength=size)
     out = {
@@ -121,6 +122,7 @@ def score_entities(
     details: bool = False,
     max_errors: int = 200,
     min_overlap: float | None = None,
+    groups: Grouping | None = None,
 ) -> EntityResult:
     """Score predicted entities against gold. Documents are paired by id; gold order is kept.
 
@@ -128,6 +130,8 @@ def score_entities(
     ``details`` adds error cases (strict scheme) and the label confusion matrix.
     ``min_overlap`` (0 < F <= 1): a pair with other boundaries counts only when the prediction
     covers at least that fraction of the gold span (nervaluate's ``min_overlap_percentage``).
+    ``groups`` (slices of the gold documents) adds micro and per-label counts per slice: the
+    per-document outcomes of the same pairings, summed over the slice's documents.
     """
     doc_index = {d: i for i, d in enumerate(gold_table.ids)}
     n_docs = len(gold_table)
@@ -150,6 +154,7 @@ def score_entities(
     by_label: dict[str, dict[Scheme, Counts]] = {name: {} for name in codes.names}
     by_doc: dict[str, dict[Scheme, Counts]] | None = {d: {} for d in gold_table.ids} if per_document else None
     stats: DocStats = {}
+    slices: dict[Scheme, SliceCounts] = {}
     assignments: dict[Scheme, Assignment] = {}
     shared: dict[tuple[str, Scheme], Assignment] = {}
 
@@ -164,7 +169,7 @@ def score_entities(
     for scheme in schemes:
         a = pairing("micro", scheme, cand)
         assignments[scheme] = a
-        per_doc = _outcomes(scheme, a, gold, pred, "doc", n_docs)
+        per_doc = _outcomes(scheme, a, gold.doc, pred.doc, n_docs)
         micro[scheme] = Counts(
             int(per_doc["correct"].sum()),
             int(per_doc["incorrect"].sum()),
@@ -177,7 +182,10 @@ def score_entities(
         if by_doc is not None:
             for i, d in enumerate(gold_table.ids):
                 by_doc[d][scheme] = _counts_at(per_doc, i, scheme)
-        per_label = _outcomes(scheme, pairing("label", scheme, same_label), gold, pred, "label", n_labels)
+        by_label_pairs = pairing("label", scheme, same_label)
+        per_label = _outcomes(scheme, by_label_pairs, gold.label, pred.label, n_labels)
+        if groups is not None:
+            slices[scheme] = _slice_counts(scheme, per_doc, by_label_pairs, gold, pred, groups, n_labels)
         label_counts = [_counts_at(per_label, i, scheme) for i in range(n_labels)]
         for name, c in zip(codes.names, label_counts, strict=True):
             by_label[name][scheme] = c
@@ -191,7 +199,46 @@ def score_entities(
         errors = _error_cases(gold_table, gold, pred, strict, codes, max_errors)
         confusion = _confusion(gold, pred, exact, codes)
     scores = EntityScores(micro, macro, by_label, by_doc)
-    return EntityResult(scores, stats, errors, confusion)
+    named = _slice_scores(slices, groups, codes.names) if groups is not None else None
+    return EntityResult(scores, stats, errors, confusion, named)
+
+
+# Per scheme: outcome arrays per slice, and per (slice, label) bucket (slice * n_labels + label).
+SliceCounts = tuple[dict[str, npt.NDArray[np.int64]], dict[str, npt.NDArray[np.int64]]]
+
+
+def _slice_counts(
+    scheme: Scheme,
+    per_doc: Mapping[str, npt.NDArray[np.int64]],
+    by_label_pairs: Assignment,
+    gold: SpanColumns,
+    pred: SpanColumns,
+    groups: Grouping,
+    n_labels: int,
+) -> SliceCounts:
+    n = len(groups.values)
+    micro = {k: np.bincount(groups.codes, weights=v, minlength=n).astype(np.int64) for k, v in per_doc.items()}
+    g_key = groups.codes[gold.doc] * n_labels + gold.label
+    p_key = groups.codes[pred.doc] * n_labels + pred.label
+    labels = _outcomes(scheme, by_label_pairs, g_key, p_key, n * n_labels)
+    return micro, labels
+
+
+def _slice_scores(
+    counts: Mapping[Scheme, SliceCounts], groups: Grouping, names: Sequence[str]
+) -> dict[str, SliceScores]:
+    """``SliceScores`` per slice value; a label appears in a slice where it has gold or predicted spans."""
+    documents = groups.documents()
+    out: dict[str, SliceScores] = {}
+    for i, value in enumerate(groups.values):
+        micro = {scheme: _counts_at(m, i, scheme) for scheme, (m, _) in counts.items()}
+        labels: dict[str, dict[Scheme, Counts]] = {}
+        for j, name in enumerate(names):
+            by_scheme = {scheme: _counts_at(lab, i * len(names) + j, scheme) for scheme, (_, lab) in counts.items()}
+            if any(c.possible or c.actual for c in by_scheme.values()):
+                labels[name] = by_scheme
+        out[value] = SliceScores(int(documents[i]), micro, labels, groups.bounds.get(value))
+    return out
 
 
 def _context(text: str, start: int, end: int) -> tuple[str, str, str]:

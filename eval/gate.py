@@ -12,9 +12,15 @@ report to the same paths)::
     grounding.ungrounded_rate                   ["grounding"]["ungrounded_rate"]
     grounding.labels.PERSON.ungrounded_rate     ["grounding"]["labels"]["PERSON"]["ungrounded_rate"]
 
+    slices.meta.source.tass.strict.f1           ["slices"]["meta.source"]["tass"]["strict"]["f1"]
+    slices.length:3.q1.labels.PER.strict.f1     ["slices"]["length:3"]["q1"]["labels"]["PER"][...]
+    slices.date:month.2026-05.events.trigger_classification.f1
+
 Labels, event types and roles may contain dots: they are everything between the group and the
-last two parts. Gate rules (which metrics the default ``--max-drop`` covers, how missing values
-and a different gold set fail): ``docs/statistics.md``.
+last two parts. Slice names and values may contain dots too, so a slice path is resolved
+against the report's ``slices`` (the longest name and value that fit win). Gate rules (which
+metrics the default ``--max-drop`` covers, how missing values and a different gold set fail):
+``docs/statistics.md``.
 """
 
 from __future__ import annotations
@@ -47,10 +53,12 @@ _FORMS = (
     "entities.<scheme>.<statistic>, entities.macro.<scheme>.<statistic>, "
     "entities.labels.<LABEL>.<scheme>.<statistic>, events.<metric>.<statistic>, "
     "events.types.<TYPE>.<metric>.<statistic>, events.roles.<ROLE>.<metric>.<statistic>, "
-    "grounding.ungrounded_rate, grounding.labels.<LABEL>.ungrounded_rate"
+    "grounding.ungrounded_rate, grounding.labels.<LABEL>.ungrounded_rate, "
+    "slices.<SLICE>.<VALUE>.<scheme>.<statistic> (also .labels.<LABEL>.<scheme> and .events.<metric>)"
 )
 GROUNDING_RATES: tuple[str, ...] = ("ungrounded_rate",)
 GROUNDING_COUNTS: tuple[str, ...] = ("mentions", "exact", "normalized", "fuzzy", "ungrounded")
+SLICES = "slices"
 
 
 class MetricPath(NamedTuple):
@@ -104,8 +112,11 @@ def metric_value(report_json: Mapping[str, Any], path: str) -> float | None:
     """
     if path in report_json:
         return _number(report_json[path])
-    parsed = parse_metric_path(path)
-    keys = parsed.json_keys if parsed is not None else grounding_keys(path)
+    if path.startswith(SLICES + "."):
+        keys = slice_keys(report_json, path)
+    else:
+        parsed = parse_metric_path(path)
+        keys = parsed.json_keys if parsed is not None else grounding_keys(path)
     if keys is None:
         return None
     node: Any = report_json
@@ -114,6 +125,36 @@ def metric_value(report_json: Mapping[str, Any], path: str) -> float | None:
             return None
         node = node[key]
     return _number(node)
+
+
+def slice_keys(report_json: Mapping[str, Any], path: str) -> tuple[str, ...] | None:
+    """The JSON keys of a ``slices.<SLICE>.<VALUE>...`` path in this report, or None."""
+    slices = report_json.get(SLICES)
+    if not isinstance(slices, Mapping):
+        return None
+    rest = path[len(SLICES) + 1 :]
+    for name in sorted(slices, key=len, reverse=True):
+        values = slices[name]
+        if not rest.startswith(f"{name}.") or not isinstance(values, Mapping):
+            continue
+        tail = rest[len(name) + 1 :]
+        for value in sorted(values, key=len, reverse=True):
+            if tail.startswith(f"{value}."):
+                inner = _slice_tail(tail[len(value) + 1 :].split("."))
+                if inner is not None:
+                    return (SLICES, name, value, *inner)
+    return None
+
+
+def _slice_tail(parts: list[str]) -> tuple[str, ...] | None:
+    """``strict.f1`` / ``labels.PER.strict.f1`` / ``events.trigger_classification.f1`` -> keys."""
+    if len(parts) == 2:
+        return (parts[0], parts[1])
+    if len(parts) == 3 and parts[0] == "events":
+        return tuple(parts)
+    if len(parts) >= 4 and parts[0] == "labels":
+        return ("labels", ".".join(parts[1:-2]), parts[-2], parts[-1])
+    return None
 
 
 def micro_metrics(report_json: Mapping[str, Any]) -> dict[str, float]:
@@ -355,16 +396,21 @@ def _metric(path: str, *, option: str) -> str:
     if keys is not None and keys[-1] in GROUNDING_RATES and option != "--max-drop":
         return path
     parsed = parse_metric_path(path)
-    if (
-        parsed is None
-        or parsed.measure not in _MEASURES[parsed.section]
-        or parsed.statistic not in STATISTICS
+    if path.startswith(SLICES + "."):  # resolved against the report (names may hold dots)
+        parts = path.split(".")
+        known = len(parts) >= 5 and parts[-1] in STATISTICS and all(parts)
+        if known and parts[-2] in _MEASURES["entities"] | _MEASURES["events"]:
+            return path
+    elif (
+        parsed is not None
+        and parsed.measure in _MEASURES[parsed.section]
+        and parsed.statistic in STATISTICS
     ):
-        raise UsageError(
-            f"{option}: {path!r} is not a metric path; use one of {_FORMS} "
-            f"(schemes: {', '.join(sorted(_MEASURES['entities']))}; statistics: {', '.join(STATISTICS)})"
-        )
-    return path
+        return path
+    raise UsageError(
+        f"{option}: {path!r} is not a metric path; use one of {_FORMS} "
+        f"(schemes: {', '.join(sorted(_MEASURES['entities']))}; statistics: {', '.join(STATISTICS)})"
+    )
 
 
 def _fraction(raw: str, *, item: str, option: str) -> float:

@@ -13,16 +13,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .counts import Scheme
+import numpy as np
+
+from .counts import PRF, Scheme
 from .entities import DocStats, score_entities
-from .errors import Problem, ValidationError
+from .errors import Problem, UsageError, ValidationError
 from .grounding import Policy
 from .io import read_manifest
 from .labelmap import LabelMap
 from .model import Document
 from .readers import DEFAULT_READ, BioMode, BioStyle, ReadOptions, read_corpus, resolve
 from .readers.jsonl import read_table
-from .report import UNDECODABLE_SHOWN, ErrorCase, EventErrorCase, EventScores, Level, Report, Settings, Source
+from .report import (
+    UNDECODABLE_SHOWN,
+    ErrorCase,
+    EventErrorCase,
+    EventScores,
+    Level,
+    Report,
+    Settings,
+    SliceScores,
+    Source,
+)
+from .slices import Grouping, group_documents
 from .table import Table
 from .validate import check_pair, check_table
 
@@ -52,6 +65,7 @@ class Options:
     min_score: float | None = None
     sweep_scores: bool = False
     read: ReadOptions = DEFAULT_READ  # reader settings: BIO decoding, field map, model version
+    slice_by: tuple[str, ...] = ()  # slices of the gold documents, crossed (see eval.slices)
 
     def __post_init__(self) -> None:
         from .errors import UsageError
@@ -98,6 +112,7 @@ class Outcome:
     report: Report
     doc_stats: DocStats = field(default_factory=dict)
     gold: Table | None = None
+    groups: Grouping | None = None  # the slices' documents (bootstrap intervals per slice)
 
 
 def load_table(
@@ -231,8 +246,10 @@ def score_tables(
     if options.ground is not None:
         pred, grounding, ungrounded = _ground(pred, options)
     documents = functools.cache(lambda: (gold.to_documents(), pred.to_documents()))  # small-data paths only
+    groups = _groups(gold, options)
     events = _score_events(gold, pred, documents, options)
     thresholds = None
+    slices = None
     if mention_level:
         result = score_entities(
             gold,
@@ -243,9 +260,11 @@ def score_tables(
             details=options.details,
             max_errors=options.max_errors,
             min_overlap=options.min_overlap,
+            groups=groups,
         )
         scores, stats, errors, confusion = result.scores, result.doc_stats, result.errors, result.confusion
         errors = _mark_ungrounded(errors, ungrounded)
+        slices = result.slices
         schemes = options.schemes
         if options.sweep_scores:
             thresholds = _thresholds(gold, pred, options.labels)
@@ -255,6 +274,8 @@ def score_tables(
         schemes = (Scheme.STRICT, Scheme.EXACT)
     if events is not None:
         stats = {**stats, **events[1]}
+        if groups is not None and slices is not None:
+            slices = _with_event_slices(slices, groups, events[1])
     event_errors: tuple[EventErrorCase, ...] = ()
     if events is not None and mention_level and options.details:
         from .events import event_error_cases
@@ -274,8 +295,38 @@ def score_tables(
         grounding=grounding,
         thresholds=thresholds,
         event_errors=event_errors,
+        slices={groups.name: slices} if groups is not None and slices is not None else None,
     )
-    return Outcome(report, stats, gold)
+    return Outcome(report, stats, gold, groups)
+
+
+def _groups(gold: Table, options: Options) -> Grouping | None:
+    if not options.slice_by:
+        return None
+    if options.level is not Level.MENTION:
+        raise UsageError("--slice-by needs --level mention (offset-free scores have no per-document counts)")
+    return group_documents(options.slice_by, gold)
+
+
+def _with_event_slices(
+    slices: dict[str, SliceScores], groups: Grouping, event_stats: DocStats
+) -> dict[str, SliceScores]:
+    """Event tp/fp/fn per slice: the per-document (matched, possible, actual) rows summed."""
+    n = len(groups.values)
+    sums = {
+        family.removeprefix("events."): np.stack(
+            [np.bincount(groups.codes, weights=rows[:, k], minlength=n) for k in range(3)], axis=1
+        )
+        for family, rows in event_stats.items()
+    }
+    out = {}
+    for i, value in enumerate(groups.values):
+        prf = {}
+        for metric, by_slice in sums.items():
+            tp, possible, actual = (int(x) for x in by_slice[i])
+            prf[metric] = PRF(tp, actual - tp, possible - tp)
+        out[value] = dataclasses.replace(slices[value], events=prf)
+    return out
 
 
 def _transform(

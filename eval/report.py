@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .counts import PRF, Counts, Metrics, Scheme
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SCHEMA = "goldbench.report/1"
 
@@ -30,6 +33,21 @@ class EntityScores:
     macro: dict[Scheme, Metrics]
     labels: dict[str, dict[Scheme, Counts]]
     documents: dict[str, dict[Scheme, Counts]] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SliceScores:
+    """The scores of one slice of the gold documents (``evaluate --slice-by``).
+
+    Sums of per-document counts: the slices of one field add up to the report's micro counts.
+    ``bounds`` holds the shortest and longest text of a ``length:N`` slice.
+    """
+
+    documents: int
+    micro: dict[Scheme, Counts]
+    labels: dict[str, dict[Scheme, Counts]]
+    bounds: tuple[int, int] | None = None
+    events: dict[str, PRF] | None = None
 
 
 EVENT_METRICS: tuple[str, ...] = (
@@ -294,3 +312,13 @@ class Report:
     settings: Settings = Settings()
     grounding: Grounding | None = None  # --ground
     thresholds: Thresholds | None = None  # --sweep-scores
+    slices: dict[str, dict[str, SliceScores]] | None = None  # --slice-by: field -> value -> scores
+
+    def to_frame(self, name: str = "micro") -> pd.DataFrame:
+        """One table as a tidy pandas DataFrame (pandas is imported here); see ``eval.render.frames``.
+
+        ``name``: micro, macro, labels, documents, errors, confusion, events, slices, slice_labels, intervals.
+        """
+        from .render.frames import to_frame
+
+        return to_frame(self, name)

@@ -15,13 +15,13 @@ import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 import numpy as np
 import numpy.typing as npt
 
-from .model import Document, Entity, Mention
+from .model import EMPTY, Document, Entity, Mention
 
 IntArray = npt.NDArray[np.int64]
 
@@ -37,6 +37,8 @@ _DOC_TEXT = operator.attrgetter("text")
 _SCORE = operator.attrgetter("score")
 _ENTITIES = operator.attrgetter("entities")
 EVENTS_OF = operator.attrgetter("events")
+_META = operator.attrgetter("meta")
+_decode = msgspec.json.decode
 
 
 class LabelCodes(dict[str, int]):
@@ -57,8 +59,10 @@ class PlainEntity(msgspec.Struct, gc=False):
     score: Annotated[float, msgspec.Meta(ge=0.0, le=1.0)] | None = None
 
 
-class PlainDocument(msgspec.Struct, gc=False):
-    """A record the fast path can take whole: no events, every entity with offsets.
+class PlainDocument(msgspec.Struct, gc=False, forbid_unknown_fields=True):
+    """A record the fast path can take whole: no events, every entity with offsets, no other
+    fields than ``meta`` (kept raw). A record with any other field goes to the exact parser,
+    which keeps it in ``Document.extra``.
 
     ``text`` may be left out of predictions: the gold document's text is used (see ``TableBuilder``).
     """
@@ -66,12 +70,18 @@ class PlainDocument(msgspec.Struct, gc=False):
     id: str
     text: str | None = None
     entities: list[PlainEntity] = []
-    events: msgspec.Raw | None = None
+    events: msgspec.Raw | None = None  # present (non-null) events fail decoding: the exact path takes them
+    meta: msgspec.Raw = msgspec.Raw()  # empty when absent
 
 
 # Typed decoding: ints must be JSON integers (not "3", not true), labels strings. Anything it
 # refuses is parsed again by the exact record parser, which names the line and the problem.
 PLAIN_DECODER = msgspec.json.Decoder(PlainDocument)
+
+
+def needs_record(d: Document) -> bool:
+    """Whether a table keeps ``d`` whole: what its columns cannot hold (events, mentions, entity ids)."""
+    return bool(d.events or d.mentions or any(e.id is not None for e in d.entities))
 
 
 @dataclass(frozen=True, slots=False)
@@ -90,6 +100,7 @@ class Table:
     entity_texts: dict[int, str] = field(default_factory=dict)  # entity row -> the text it carried
     documents: dict[int, Document] = field(default_factory=dict)  # docs with events/mentions/ids
     entity_scores: dict[int, float] = field(default_factory=dict)  # entity row -> its score
+    extras: dict[int, Mapping[str, Any]] = field(default_factory=dict)  # doc -> fields the model does not know
     notes: tuple[str, ...] = ()  # what the reader wants the report to mention
 
     def __len__(self) -> int:
@@ -138,7 +149,8 @@ class Table:
             )
             for r in range(lo, hi)
         )
-        return Document(self.ids[i], self.texts[i], ents, path=self.path, line=self.lines[i])
+        extra = self.extras.get(i, EMPTY)
+        return Document(self.ids[i], self.texts[i], ents, extra=extra, path=self.path, line=self.lines[i])
 
     def to_documents(self) -> list[Document]:
         return [self.document(i) for i in range(len(self))]
@@ -147,14 +159,14 @@ class Table:
     def from_documents(cls, docs: Sequence[Document], *, path: str, format: str, sha256: str) -> Table:
         builder = TableBuilder()
         for d in docs:
-            keep = bool(d.events or d.mentions or any(e.id is not None for e in d.entities))
             builder.add(
                 d.id,
                 d.text,
                 d.line,
                 [(e.start, e.end, e.label) for e in d.entities],
                 [e.text for e in d.entities],
-                d if keep else None,
+                d if needs_record(d) else None,
+                d.extra,
                 scores=[e.score for e in d.entities],
             )
         return builder.build(path=path, format=format, sha256=sha256)
@@ -176,6 +188,7 @@ class TableBuilder:
         self.entity_scores: dict[int, float] = {}
         self.path = path
         self.documents: dict[int, Document] = {}
+        self.extras: dict[int, Mapping[str, Any]] = {}
         self.codes: LabelCodes = LabelCodes()
         self._starts: list[int] = []
         self._ends: list[int] = []
@@ -206,6 +219,10 @@ class TableBuilder:
             if scores.count(None) != n:
                 self.entity_scores.update((base + k, float(x)) for k, x in enumerate(scores) if x is not None)
         ids = list(map(_ID, docs))
+        metas = list(map(_META, docs))
+        if any(metas):
+            first = len(self.ids)
+            self.extras.update((first + k, {"meta": _decode(m)}) for k, m in enumerate(metas) if m)
         doc_texts = list(map(_DOC_TEXT, docs))
         if self.reference is None and None not in doc_texts:
             self.texts.extend(doc_texts)
@@ -232,12 +249,18 @@ class TableBuilder:
         spans: Sequence[tuple[int, int, str]],
         texts: Sequence[str | None],
         whole: Document | None = None,
+        extra: Mapping[str, Any] = EMPTY,
         *,
         scores: Sequence[float | None] = (),
     ) -> None:
-        """Add one document given its spans as (start, end, label) tuples (the exact path)."""
+        """Add one document given its spans as (start, end, label) tuples (the exact path).
+
+        ``whole`` keeps the record itself (events, mentions, entity ids); ``extra`` its unknown fields.
+        """
         if whole is not None:
             self.documents[len(self.ids)] = whole
+        if extra:
+            self.extras[len(self.ids)] = extra
         self.ids.append(doc_id)
         self.texts.append(self._shared(doc_id, text, line))
         self.lines.append(line)
@@ -289,6 +312,7 @@ class TableBuilder:
             self.entity_texts,
             self.documents,
             self.entity_scores,
+            self.extras,
         )
 
 

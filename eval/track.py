@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .errors import UsageError
 from .pipeline import Outcome
-from .report import Report
+from .report import Interval, Report
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,10 @@ def track(outcome: Outcome, *, options: TrackOptions, against: Outcome | None = 
     if options.bootstrap:
         from .stats import bootstrap_intervals
 
-        changes["intervals"] = bootstrap_intervals(outcome.doc_stats, samples=options.bootstrap, seed=options.seed)
+        intervals = bootstrap_intervals(outcome.doc_stats, samples=options.bootstrap, seed=options.seed)
+        if outcome.groups is not None:
+            intervals |= slice_intervals(outcome, samples=options.bootstrap, seed=options.seed)
+        changes["intervals"] = intervals
     if against is not None:
         from .stats import paired_comparison
 
@@ -69,3 +72,24 @@ def track(outcome: Outcome, *, options: TrackOptions, against: Outcome | None = 
             baseline_path=options.baseline,
         )
     return dataclasses.replace(report, **changes) if changes else report  # type: ignore[arg-type]
+
+
+def slice_intervals(outcome: Outcome, *, samples: int, seed: int) -> dict[str, Interval]:
+    """Bootstrap intervals of each slice's micro scores, keyed by slice metric path.
+
+    Each slice resamples its own documents (``slices.<SLICE>.<VALUE>.strict.f1``,
+    ``slices.<SLICE>.<VALUE>.events.trigger_classification.f1``).
+    """
+    from .stats import bootstrap_intervals
+
+    groups = outcome.groups
+    assert groups is not None
+    out: dict[str, Interval] = {}
+    for i, value in enumerate(groups.values):
+        rows = groups.codes == i
+        prefix = f"slices.{groups.name}.{value}"
+        stats = {
+            f"{prefix}.{family.removeprefix('entities.')}": array[rows] for family, array in outcome.doc_stats.items()
+        }
+        out |= bootstrap_intervals(stats, samples=samples, seed=seed)
+    return out

@@ -54,6 +54,7 @@ def rebuild(
         {int(new_row[r]): v for r, v in t.entity_texts.items() if keep[r]},
         documents,
         {int(new_row[r]): v for r, v in t.entity_scores.items() if keep[r]},
+        extras=t.extras,
     )
 
 

@@ -9,8 +9,10 @@
    gold/news-demo exactly;
 5. ``annotate quality`` on the project: how much the annotator changed the pre-annotations
    (reports/quality.html, reports/quality.md; the table is printed);
-6. score the reference extractor against the pulled gold set; write reports/report.html and
-   reports/report.md; print the headline table, the Label Studio URL, the login, and how to stop.
+6. score the reference extractor against the pulled gold set, also per news source (the
+   documents' ``meta.source``, sent to Label Studio as task meta and pulled back); write
+   reports/report.html and reports/report.md; print the headline table, the slice table, the
+   Label Studio URL, the login, and how to stop.
 
 Every step is idempotent: running the demo again skips what is already there.
 """
@@ -91,7 +93,9 @@ def main() -> int:
             + ("[green]identical to gold/news-demo[/green]" if identical else "[red]differs from gold/news-demo[/red]")
         )
 
-        outcome = evaluate_extractor(pulled.out, EXTRACTOR, options=Options(details=True))
+        # The pulled documents kept their meta (news source, date): score per source too.
+        options = Options(details=True, slice_by=("meta.source",))
+        outcome = evaluate_extractor(pulled.out, EXTRACTOR, options=options)
         REPORTS.mkdir(exist_ok=True)
         (REPORTS / "report.html").write_text(render(outcome.report, OutputFormat.HTML), encoding="utf-8")
         (REPORTS / "report.md").write_text(render(outcome.report, OutputFormat.MARKDOWN), encoding="utf-8")

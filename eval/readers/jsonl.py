@@ -18,7 +18,7 @@ import orjson
 
 from ..errors import FormatError
 from ..model import EMPTY, Argument, Document, Entity, Event, Mention, Span
-from ..table import EVENTS_OF, PLAIN_DECODER, Table, TableBuilder, missing_text
+from ..table import EVENTS_OF, PLAIN_DECODER, Table, TableBuilder, missing_text, needs_record
 from . import ReaderSpec, Reading, ReadOptions, Reference, register
 
 _KNOWN = frozenset({"id", "text", "entities", "events"})
@@ -277,5 +277,6 @@ def _read_lines(block: bytes, first_line: int, builder: TableBuilder, name: str)
             continue
         whole = parse_line(raw, name, line_no, texts=builder.reference)
         spans = [(e.start, e.end, e.label) for e in whole.entities]
-        texts = [e.text for e in whole.entities]
-        builder.add(whole.id, whole.text, line_no, spans, texts, whole, scores=[e.score for e in whole.entities])
+        texts, scores = [e.text for e in whole.entities], [e.score for e in whole.entities]
+        record = whole if needs_record(whole) else None
+        builder.add(whole.id, whole.text, line_no, spans, texts, record, whole.extra, scores=scores)

@@ -23,6 +23,7 @@ from ..report import (
     Report,
     RunInfo,
     Settings,
+    SliceScores,
     Sweep,
     Thresholds,
 )
@@ -116,6 +117,33 @@ def event_metric_names(names: Iterable[str]) -> list[str]:
 def label_rows(report: Report, scheme: Scheme) -> list[tuple[str, Counts]]:
     """``(label, counts)`` of one scheme, labels sorted."""
     return [(label, by[scheme]) for label, by in sorted(report.entities.labels.items()) if scheme in by]
+
+
+@dataclass(frozen=True, slots=True)
+class SliceRow:
+    """One slice value's primary-scheme micro counts, and the metric path of its ratios."""
+
+    value: str
+    documents: int
+    counts: Counts
+    path: str  # slices.<SLICE>.<VALUE>.<scheme>
+    scores: SliceScores
+
+
+def slice_tables(report: Report) -> list[tuple[str, Scheme, list[SliceRow]]]:
+    """``(slice name, scheme, rows)`` for each ``--slice-by`` of the report, values in slice order."""
+    if not report.slices:
+        return []
+    scheme = primary_scheme(report)
+    out = []
+    for name, by_value in report.slices.items():
+        rows = [
+            SliceRow(value, sl.documents, sl.micro[scheme], f"slices.{name}.{value}.{scheme.value}", sl)
+            for value, sl in by_value.items()
+            if scheme in sl.micro
+        ]
+        out.append((name, scheme, rows))
+    return out
 
 
 def headlines(report: Report) -> list[Headline]:

@@ -39,6 +39,7 @@ from .common import (
     run_text,
     schemes_of,
     settings_rows,
+    slice_tables,
     sweep_rows,
     sweep_texts,
     value_text,
@@ -110,6 +111,7 @@ def render_html(report: Report, *, max_errors: int = MAX_ERRORS) -> str:
         sections.append(_confusion(report.confusion))
     if report.events is not None:
         sections.append(_events(report))
+    sections += _slices(report)
     if report.intervals:
         sections.append(_intervals(report))
     if report.comparison:
@@ -308,18 +310,36 @@ def _pr_curve(sweep: Sweep) -> str:
     return "".join(parts)
 
 
+def _slices(report: Report) -> list[str]:
+    """Per ``--slice-by``: a bar chart of each value's precision, recall and F1, then its table."""
+    sections = []
+    for name, scheme, rows in slice_tables(report):
+        body = []
+        for r in rows:
+            c = r.counts
+            counts = [str(x) for x in (r.documents, c.possible, c.actual, c.correct, c.incorrect, c.partial, c.missed)]
+            body.append(_tr([_e(r.value), *counts, str(c.spurious), *_ratio_cells(c.metrics, r.path, report)]))
+        header = ["value", "documents", "gold", "predicted", "correct", "incorrect", "partial", "missed", "spurious"]
+        table = _table([*header, "precision", "recall", "F1"], body)
+        chart = _bar_chart([(r.value, r.counts.metrics) for r in rows], what=f"slice of {name}")
+        sections.append(
+            f'<section class="slice"><h2>Slices by {_e(name)} ({_e(scheme.value)})</h2>{chart}{table}</section>'
+        )
+    return sections
+
+
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _bar_chart(items: Sequence[tuple[str, Metrics]]) -> str:
-    """Horizontal grouped bars: precision, recall, F1 of each label on a 0-1 axis."""
+def _bar_chart(items: Sequence[tuple[str, Metrics]], *, what: str = "label") -> str:
+    """Horizontal grouped bars: precision, recall, F1 of each item (label, slice value) on a 0-1 axis."""
     left, plot, bar, gap, pad, top = 190, 520, 11, 2, 14, 44
     row = 3 * (bar + gap) + pad
     width, height = left + plot + 70, top + row * len(items) + 6
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="precision, recall and F1 per label">'
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="precision, recall and F1 per {_e(what)}">'
     ]
     for i, (name, colour) in enumerate(BAR_COLOURS):
         lx = left + i * 110

@@ -28,6 +28,7 @@ from ..report import (
     Report,
     RunInfo,
     Settings,
+    SliceScores,
     Sweep,
     Thresholds,
 )
@@ -69,6 +70,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         out["errors"] = [_record(e, ERROR_KEYS) for e in report.errors]
     if report.event_errors:
         out["event_errors"] = [_record(e, EVENT_ERROR_KEYS) for e in report.event_errors]
+    if report.slices:
+        out["slices"] = {name: _slices(by_value, schemes) for name, by_value in report.slices.items()}
     return out
 
 
@@ -160,6 +163,20 @@ def _entities(report: Report, schemes: tuple[Scheme, ...]) -> dict[str, Any]:
     }
     if e.documents is not None:
         out["documents"] = {doc: _counts(by, schemes) for doc, by in sorted(e.documents.items())}
+    return out
+
+
+def _slices(by_value: Mapping[str, SliceScores], schemes: tuple[Scheme, ...]) -> dict[str, Any]:
+    """Slice values in the slice's own order (dates in time order, length groups from the shortest)."""
+    out: dict[str, Any] = {}
+    for value, sl in by_value.items():
+        node: dict[str, Any] = {"documents": sl.documents, **_counts(sl.micro, schemes)}
+        node["labels"] = {label: _counts(by, schemes) for label, by in sorted(sl.labels.items())}
+        if sl.events is not None:
+            node["events"] = _prf(sl.events)
+        if sl.bounds is not None:
+            node["length"] = {"min": sl.bounds[0], "max": sl.bounds[1]}
+        out[value] = node
     return out
 
 

@@ -30,6 +30,7 @@ from .common import (
     run_text,
     schemes_of,
     settings_rows,
+    slice_tables,
     sweep_rows,
     sweep_texts,
     value_text,
@@ -65,6 +66,7 @@ def render_markdown(report: Report) -> str:
         blocks.append("**Score thresholds** (strict)\n\n" + _table(["", *THRESHOLD_COLUMNS], rows))
     if report.events is not None:
         blocks.append(_events(report, deltas))
+    blocks += _slices(report)
     if report.intervals:
         blocks.append(_intervals(report))
     if report.comparison:
@@ -203,6 +205,18 @@ def _events(report: Report, deltas: Mapping[str, float]) -> str:
         rows.append(_with_delta([*cells, *ratio_texts(m, path, report.intervals)], f"{path}.f1", deltas))
     header = _prf_header("event metric", ["tp", "fp", "fn"], deltas)
     return "### Events (micro)\n\n" + _table(header, rows)
+
+
+def _slices(report: Report) -> list[str]:
+    blocks, iv = [], report.intervals
+    for name, scheme, rows in slice_tables(report):
+        body = [
+            [escape(r.value), str(r.documents), *count_texts(r.counts), *ratio_texts(r.counts.metrics, r.path, iv)]
+            for r in rows
+        ]
+        header = ["value", "docs", "cor", "inc", "par", "mis", "spu", "P", "R", "F1"]
+        blocks.append(f"### Slices by {escape(name)} ({scheme.value})\n\n" + _table(header, body))
+    return blocks
 
 
 def _intervals(report: Report) -> str:

@@ -37,6 +37,7 @@ from .common import (
     run_text,
     schemes_of,
     settings_rows,
+    slice_tables,
     sweep_rows,
     sweep_texts,
     value_text,
@@ -71,6 +72,7 @@ def tables(report: Report) -> RenderableType:
         parts.append(_thresholds(report))
     if report.events is not None:
         parts.append(_events(report))
+    parts += _slices(report)
     if report.intervals:
         parts.append(_intervals(report))
     if report.comparison:
@@ -161,6 +163,16 @@ def _labels(report: Report) -> Table:
         blanks = [""] * len(COUNT_ABBREVIATIONS)
         _add(table, Text("macro", style="italic"), *blanks, *_ratios(macro, path, report))
     return table
+
+
+def _slices(report: Report) -> list[Table]:
+    tables = []
+    for name, scheme, rows in slice_tables(report):
+        table = _table(f"Slices by {name} ({scheme.value})", ["value", "docs", *COUNT_ABBREVIATIONS, "P", "R", "F1"])
+        for r in rows:
+            _add(table, r.value, str(r.documents), *count_texts(r.counts), *_ratios(r.counts.metrics, r.path, report))
+        tables.append(table)
+    return tables
 
 
 def _events(report: Report) -> Table:

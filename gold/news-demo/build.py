@@ -1,6 +1,6 @@
 """Turn inline-annotated articles into the canonical JSONL gold set.
 
-Usage: ``python gold/news-demo/build.py ANNOTATION_DIR OUT.jsonl [--articles DIR] [--partial]``
+Usage: ``python gold/news-demo/build.py ANNOTATION_DIR OUT.jsonl [--articles DIR] [--meta FILE] [--partial]``
 
 An annotated copy of ``articles/<name>.txt`` is the same text with markup added
 (full description in ``docs/guidelines.md``, section "Markup")::
@@ -15,6 +15,8 @@ An annotated copy of ``articles/<name>.txt`` is the same text with markup added
 Removing the markup must give back exactly ``articles/<name>.txt`` (line ends and emoji
 included); otherwise the build stops at the first difference, naming file:line:column.
 The document id is the file stem. Entities without an id get ``e<n>``, events ``v<n>``.
+Each document's ``meta`` (its news source and date) comes from ``meta.json`` (file stem ->
+object); an article missing from it, or an entry naming no article, stops the build.
 Errors are ``eval.errors`` exceptions; ``main`` prints them as one line each and exits 2.
 """
 
@@ -26,12 +28,16 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 from eval.errors import FormatError, GoldbenchError, Problem, UsageError, ValidationError
 from eval.io import write_documents
 from eval.model import Argument, Document, Entity, Event, Span
 
 ARTICLES = Path(__file__).resolve().parent / "articles"
+META = Path(__file__).resolve().parent / "meta.json"
 
 _ESCAPABLE = frozenset("[]{}\\")
 _CLOSE = {"[": "]", "{": "}"}
@@ -261,8 +267,30 @@ def build_document(annotation: Path, article: Path) -> Document:
     return to_document(markup, doc_id=annotation.stem)
 
 
-def build(annotation_dir: Path, out: Path, *, articles: Path = ARTICLES, partial: bool = False) -> list[Document]:
-    """Build every ``*.txt`` in ``annotation_dir`` into canonical JSONL at ``out``."""
+def read_meta(path: Path, names: set[str]) -> dict[str, dict[str, Any]]:
+    """``meta.json``: article stem -> the document's ``meta`` object, one for every article."""
+    try:
+        data = orjson.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file; give each article its meta (source, date) there") from None
+    except orjson.JSONDecodeError as exc:
+        raise FormatError(f"{path}: not valid JSON ({exc})") from None
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise FormatError(f"{path}: must map each article's file stem to an object such as {{\"source\": \"tass\"}}")
+    unknown, missing = sorted(data.keys() - names), sorted(names - data.keys())
+    if unknown or missing:
+        what = [f"no article for {', '.join(unknown)}"] if unknown else []
+        what += [f"no meta for {', '.join(missing)}"] if missing else []
+        raise UsageError(f"{path}: {'; '.join(what)}; keep one entry per article")
+    return data
+
+
+def build(
+    annotation_dir: Path, out: Path, *, articles: Path = ARTICLES, meta: Path | None = None, partial: bool = False
+) -> list[Document]:
+    """Build every ``*.txt`` in ``annotation_dir`` into canonical JSONL at ``out``.
+
+    With ``meta`` (a ``meta.json``), each document carries its entry as ``meta``."""
     if not annotation_dir.is_dir():
         raise UsageError(f"{annotation_dir}: not a folder; pass the folder of annotated .txt files")
     files = sorted(annotation_dir.glob("*.txt"))
@@ -278,6 +306,9 @@ def build(annotation_dir: Path, out: Path, *, articles: Path = ARTICLES, partial
     if missing and not partial:
         raise UsageError(f"{annotation_dir}: no annotation for {', '.join(missing)}; annotate them or pass --partial")
     docs = [build_document(f, articles / f.name) for f in files]
+    if meta is not None:
+        by_name = read_meta(meta, wanted)
+        docs = [d._replace(extra={"meta": by_name[d.id]}) for d in docs]
     write_documents(out, docs)
     return docs
 
@@ -287,10 +318,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("annotations", type=Path, help="folder of annotated copies (<article>.txt)")
     parser.add_argument("out", type=Path, help="JSONL file to write")
     parser.add_argument("--articles", type=Path, default=ARTICLES, help="folder of the plain articles")
+    parser.add_argument("--meta", type=Path, default=META, help="article stem -> meta object (source, date)")
+    parser.add_argument("--no-meta", action="store_true", help="build without meta")
     parser.add_argument("--partial", action="store_true", help="allow articles with no annotated copy")
     args = parser.parse_args(argv)
     try:
-        docs = build(args.annotations, args.out, articles=args.articles, partial=args.partial)
+        meta = None if args.no_meta else args.meta
+        docs = build(args.annotations, args.out, articles=args.articles, meta=meta, partial=args.partial)
     except GoldbenchError as exc:
         for line in exc.lines():
             print(f"error: {line}", file=sys.stderr)

@@ -29,6 +29,7 @@ OPTIONAL = (
     "errors",
     "grounding",
     "thresholds",
+    "slices",
 )
 SETTINGS_KEYS = {
     "label_map",
@@ -120,6 +121,13 @@ def test_record_keys_follow_the_contract() -> None:
     assert set(d["run"]) == {"extractor", "documents", "seconds", "docs_per_second"}
     error_keys = {"doc_id", "kind", "start", "end", "label", "other_label", "left", "span", "right"}
     assert all(set(e) == error_keys for e in d["errors"])
+    for name, by_value in d["slices"].items():
+        assert list(by_value) == list(report.slices[name])  # the slice's own order
+        for value, node in by_value.items():
+            assert set(node) == {"documents", *(s.value for s in report.schemes), "labels", "events"}
+            assert node["documents"] == report.slices[name][value].documents
+            assert all(set(node[s.value]) == COUNT_KEYS for s in report.schemes)
+            assert list(node["labels"]) == sorted(report.slices[name][value].labels)
     for written, check in zip(d["gate"]["checks"], report.gate.checks, strict=True):
         assert written["kind"] == check.kind.value
         assert written["delta"] == check.delta
