@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Label Studio round trip: push articles, pull gold.")
 server_app = typer.Typer(add_completion=False, no_args_is_help=True, help="A local Label Studio on 127.0.0.1.")
 app.add_typer(server_app, name="server")
+users_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Annotator accounts on the server.")
+app.add_typer(users_app, name="users")
 
 
 class AnnotationsOption(StrEnum):
@@ -147,6 +149,29 @@ def server_status_cli(data_dir: DataDir = Path(".labelstudio")) -> None:
         raise typer.Exit(1)
     health = "answering" if st.healthy else "not answering /health yet"
     typer.echo(f"running at {st.url} (pid {st.pid}, {health})")
+
+
+# --- users ------------------------------------------------------------------------------------
+
+
+@users_app.command("add", help="Make a user (an annotator): password and API key go to 0600 files, never printed.")
+def users_add(
+    email: Annotated[str, typer.Argument(help="The annotator's email (their login).")],
+    users_dir: Annotated[
+        Path | None, typer.Option("--users-dir", help="Where the password and key files go (default: DATA_DIR/users).")
+    ] = None,
+    url: Url = None,
+    data_dir: DataDir = Path(".labelstudio"),
+    key_file: KeyFile = None,
+) -> None:
+    from .users import add_user
+
+    out = _console()
+    with _user_errors(), _client(url, data_dir, key_file) as client:
+        user = add_user(client, email, users_dir=users_dir or data_dir / "users")
+    out.print(f"user [bold]{user.email}[/bold] (id {user.id}) created on {client.settings.url}")
+    out.print(f"password: in {user.password_file} (mode 0600); give it to them for the web editor")
+    out.print(f"API key: in {user.key_file} (mode 0600); LABEL_STUDIO_API_KEY or --key-file for scripts as them")
 
 
 # --- push -------------------------------------------------------------------------------------

@@ -53,8 +53,10 @@ class LiveServer:
         from annotate.cli import app
 
         argv = list(args)
-        if argv[0] in ("push", "pull", "quality") and "--from-export" not in argv:
+        if argv[0] in ("push", "pull", "quality", "users") and "--from-export" not in argv:
             argv += ["--url", self.info.url, "--data-dir", str(self.info.data_dir)]
+        elif argv[0] == "connect-model":
+            argv += ["--server", self.info.url, "--data-dir", str(self.info.data_dir)]
         elif argv[0] == "server":
             argv += ["--data-dir", str(self.info.data_dir)]
         result = CliRunner().invoke(app, argv, env={**CLEAN_ENV, **(env or {})})
