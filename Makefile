@@ -19,7 +19,7 @@ $(VENV)/.stamp-base: pyproject.toml | $(PY)
 	@touch $@
 
 $(VENV)/.stamp-all: pyproject.toml | $(PY)
-	$(PIP) install -e '.[dev,server]'
+	$(PIP) install -e '.[dev,server,model]'
 	@touch $@ $(VENV)/.stamp-base
 
 # The full demo: a local Label Studio, push with pre-annotations, annotations stored through the

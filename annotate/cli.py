@@ -348,6 +348,65 @@ def pull_cli(
         )
 
 
+# --- a model for live pre-annotation -----------------------------------------------------------
+
+
+@app.command("serve-model", help="Serve an extractor as a Label Studio ML backend (predictions as tasks open).")
+def serve_model_cli(
+    extractor: Annotated[
+        str, typer.Argument(help="As for `evaluate --extractor`: a command over JSONL pipes, or module:function.")
+    ],
+    model_version: Annotated[str, typer.Option("--model-version", help="The version its predictions carry.")],
+    host: Annotated[str, typer.Option(help="Address to listen on (keep 127.0.0.1 unless LS runs elsewhere).")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(help="TCP port.")] = 9090,
+    timeout: Annotated[float, typer.Option(help="Seconds one batch of tasks may take.")] = 600.0,
+    schema_path: SchemaPath = None,
+) -> None:
+    from .schema import load_schema
+    from .serve import ModelBackend, serve
+
+    err = _console(stderr=True)
+    with _user_errors():
+        schema = load_schema(schema_path) if schema_path else load_schema()
+        backend = ModelBackend(extractor, schema, model_version, timeout=timeout)
+        backend.check()
+        err.print(
+            f"serving {extractor!r} as model version [bold]{model_version}[/bold] at http://{host}:{port}; "
+            f"connect it with: annotate connect-model --project P --url http://{host}:{port}"
+        )
+        serve(backend, host=host, port=port)
+
+
+@app.command("connect-model", help="Register a model server (annotate serve-model) with a project.")
+def connect_model_cli(
+    project: ProjectRef,
+    url: Annotated[str, typer.Option("--url", help="The model server's URL, e.g. http://127.0.0.1:9090.")],
+    title: Annotated[
+        str | None, typer.Option(help="Its name in Label Studio (default: the model version it reports).")
+    ] = None,
+    server: Annotated[
+        str | None, typer.Option("--server", help="Label Studio URL (default: $LABEL_STUDIO_URL or local).")
+    ] = None,
+    data_dir: DataDir = Path(".labelstudio"),
+    key_file: KeyFile = None,
+) -> None:
+    from .serve import connect_model
+
+    out = _console()
+    with _user_errors(), _client(server, data_dir, key_file) as client:
+        c = connect_model(client, project=project, url=url, title=title)
+    b = c.backend
+    how = "connected" if c.created else "was already connected"
+    out.print(
+        f"model {b.title!r} at {b.url} {how} to project {c.project_title!r} (id {c.project_id}): "
+        f"state {b.state or '?'}, model version {b.model_version or '?'}"
+    )
+    if b.error:
+        out.print(f"[yellow]warning:[/yellow] Label Studio reports: {b.error}")
+
+
 # --- config and agreement ----------------------------------------------------------------------
 
 

@@ -49,14 +49,21 @@ PID_FILE = "server.pid"
 LOG_FILE = "server.log"
 DB_FILE = "label_studio.sqlite3"
 
-#: Environment for the server process: no outbound calls of any kind.
+#: Environment for the server process: no outbound calls of any kind. The ML backend of
+#: ``annotate serve-model`` listens on 127.0.0.1 like the server, so Label Studio must be
+#: allowed to call local addresses (it refuses them by default, against SSRF from the web).
 QUIET_ENV = {
     "LATEST_VERSION_CHECK": "false",
     "SENTRY_DSN": "",
     "FRONTEND_SENTRY_DSN": "",
     "COLLECT_ANALYTICS": "false",
     "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK": "true",
+    "ML_BLOCK_LOCAL_IP": "false",
+    "USE_DEFAULT_BANNED_SUBNETS": "false",
 }
+#: Label Studio's own database settings (core/settings/base.py); set only from ``--database``.
+_DATABASE_ENV = ("DJANGO_DB", "POSTGRE_NAME", "POSTGRE_USER", "POSTGRE_PASSWORD", "POSTGRE_HOST", "POSTGRE_PORT")
+PASSWORD_ENV = "PGPASSWORD"
 #: Variables Label Studio reads only when it creates the first user; never passed on later.
 _FIRST_USER_ENV = (
     "LABEL_STUDIO_USERNAME",
