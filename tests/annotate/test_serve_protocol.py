@@ -22,7 +22,7 @@ from eval.extractor import ExtractorError, run_function
 from eval.model import Document
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURE = ROOT / "tests" / "fixtures" / "annotate" / "serve"
+FIXTURE = ROOT / "tests" / "fixtures" / "serve_model" / "functions"
 REFERENCE = f"{sys.executable} {ROOT / 'examples' / 'reference_extractor' / '__main__.py'}"
 SCHEMA = load_schema()
 CONFIG = labeling_config(SCHEMA)
