@@ -252,6 +252,8 @@ def _print_push(out, s, model_version: str | None) -> None:  # type: ignore[no-u
         )
     if s.retries:
         out.print(f"{s.retries} failed request(s) were retried after checking what had arrived")
+    if s.duplicates_removed:
+        out.print(f"{s.duplicates_removed} task(s) that a concurrent push had made too were deleted (the oldest stays)")
     if s.duplicate_doc_ids:
         shown = ", ".join(repr(d) for d in s.duplicate_doc_ids[:5])
         out.print(

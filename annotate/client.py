@@ -353,6 +353,16 @@ class Client:
         )
         return [int(i) for i in (getattr(r, "task_ids", None) or [])]
 
+    def delete_tasks(self, project_id: int, task_ids: Sequence[int]) -> None:
+        """Delete tasks in one request (the data manager's "Delete Tasks" action); ids that are
+        gone already are ignored by the server."""
+        self._action("delete_tasks", project_id, task_ids, f"deleting {len(task_ids)} tasks of project {project_id}")
+
+    def _action(self, action: str, project_id: int, task_ids: Sequence[int], what: str) -> None:
+        """A data manager action on the selected tasks (``POST /api/dm/actions/?id=ACTION``)."""
+        selected: Any = {"all": False, "included": [int(t) for t in task_ids]}
+        self._write(lambda: self._ls.actions.create(id=action, project=project_id, selected_items=selected), what)
+
     def import_predictions(self, project_id: int, predictions: Sequence[PredictionIn]) -> int:
         """Attach predictions to existing tasks in one request; returns how many were created."""
         from label_studio_sdk import PredictionRequest
@@ -406,14 +416,8 @@ class Client:
     def retrieve_predictions(self, project_id: int, task_ids: Sequence[int]) -> None:
         """Have Label Studio ask the project's ML backend for predictions of these tasks (the
         data manager's "Retrieve Predictions" action); tasks with one of its version are skipped."""
-        self._write(
-            lambda: self._ls.actions.create(
-                id="retrieve_tasks_predictions",
-                project=project_id,
-                selected_items={"all": False, "included": [int(t) for t in task_ids]},
-            ),
-            f"retrieving predictions for {len(task_ids)} tasks of project {project_id}",
-        )
+        what = f"retrieving predictions for {len(task_ids)} tasks of project {project_id}"
+        self._action("retrieve_tasks_predictions", project_id, task_ids, what)
 
     # -- export ---------------------------------------------------------------------------
 
