@@ -104,6 +104,13 @@ def _progress_bar() -> Iterator[Progress]:
 def server_start(
     port: Annotated[int, typer.Option(help="TCP port on 127.0.0.1.")] = 8080,
     data_dir: DataDir = Path(".labelstudio"),
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            help="PostgreSQL as postgresql://USER@HOST:PORT/DB (password in $PGPASSWORD); default SQLite in DATA_DIR.",
+        ),
+    ] = None,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for the server to answer.")] = 300.0,
 ) -> None:
     from .server import start_server
@@ -111,7 +118,7 @@ def server_start(
     out = _console()
     with _user_errors():
         with out.status("Starting Label Studio (the first start sets up its database: about a minute)…"):
-            info = start_server(data_dir, port, timeout=timeout)
+            info = start_server(data_dir, port, database=database, timeout=timeout)
         password = info.password_file.read_text(encoding="utf-8").strip() if info.password_file.exists() else "?"
     state = "is running" if info.started else "was already running"
     out.print(f"Label Studio {state} at [bold]{info.url}[/bold] (pid {info.pid}, data in {info.data_dir})")
