@@ -35,8 +35,10 @@ test: $(VENV)/.stamp-all
 
 # The live Label Studio tests again, on PostgreSQL (a throw-away cluster of the installed server;
 # skipped without PostgreSQL, an error under CI=true).
+PG_BIN ?= $(lastword $(sort $(wildcard /usr/lib/postgresql/*/bin)))
+
 test-postgresql: $(VENV)/.stamp-all
-	$(PY) -m pytest -m live --ls-database=postgresql $(PYTEST_ARGS)
+	GOLDBENCH_PG_BIN="$${GOLDBENCH_PG_BIN:-$(PG_BIN)}" $(PY) -m pytest -m live --ls-database=postgresql $(PYTEST_ARGS)
 
 lint: $(VENV)/.stamp-all
 	$(VENV)/bin/ruff check eval annotate tests bench examples

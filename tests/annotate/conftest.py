@@ -10,9 +10,10 @@ check that the API key appeared in none of them.
 ``pytest --ls-database=postgresql`` runs the same live tests on PostgreSQL: a throw-away
 cluster in its own temporary folder, on 127.0.0.1 and a free port, trusting local connections,
 removed at the end. PostgreSQL refuses to run as root, so as root (CI) it runs as the
-``postgres`` user of Debian's package. Its programs are found on PATH, else in Debian's
-``/usr/lib/postgresql/<version>/bin``, else in ``$GOLDBENCH_PG_BIN``. When they are missing
-the live tests are skipped, except under ``CI=true``, where that is an error.
+``postgres`` user of Debian's package. Its programs are found through ``$GOLDBENCH_PG_BIN``
+(``make test-postgresql`` points it at Debian's folder), ``pg_ctl`` on PATH or ``pg_config``.
+When they are missing the live tests are skipped, except under ``CI=true``, where that is an
+error.
 """
 
 from __future__ import annotations
@@ -57,16 +58,21 @@ class Unavailable(RuntimeError):
 
 
 def pg_bin_dir() -> Path:
-    given = os.environ.get("GOLDBENCH_PG_BIN")
-    if given:
-        return Path(given)
-    on_path = shutil.which("pg_ctl")
-    found = [Path(on_path).resolve()] if on_path else []  # resolved: a symlink's folder lacks initdb
-    found += sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parent.parent.name))[::-1]
-    for pg_ctl in found:
-        if all((pg_ctl.parent / tool).is_file() for tool in ("initdb", "createdb")):
-            return pg_ctl.parent
-    raise Unavailable("PostgreSQL is not installed (no pg_ctl); install Debian's postgresql package")
+    """``$GOLDBENCH_PG_BIN`` (``make test-postgresql`` sets it to Debian's folder), else the
+    folder of ``pg_ctl`` on PATH (symlinks resolved), else ``pg_config --bindir``."""
+    candidates = [Path(os.environ["GOLDBENCH_PG_BIN"])] if os.environ.get("GOLDBENCH_PG_BIN") else []
+    if pg_ctl := shutil.which("pg_ctl"):
+        candidates.append(Path(pg_ctl).resolve().parent)
+    if pg_config := shutil.which("pg_config"):
+        done = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True)
+        candidates += [Path(done.stdout.strip())] if done.returncode == 0 else []
+    for folder in candidates:
+        if all((folder / tool).is_file() for tool in ("initdb", "pg_ctl", "createdb")):
+            return folder
+    raise Unavailable(
+        "PostgreSQL's server programs (initdb, pg_ctl, createdb) are not found; install Debian's postgresql "
+        "package and run `make test-postgresql`, or set GOLDBENCH_PG_BIN"
+    )
 
 
 def _as_owner(args: list[str]) -> list[str]:

@@ -9,6 +9,7 @@ every document and both create the project.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -50,7 +51,8 @@ def test_two_push_commands_at_once_leave_each_document_once(live_server, live_cl
     annotate = Path(sys.executable).parent / "annotate"
     argv = [str(annotate), "push", str(src), "--project", title, "--batch-size", str(BATCH),
             "--url", live_server.info.url, "--data-dir", str(live_server.info.data_dir)]
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TERM": "dumb"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LABEL_STUDIO_")}
+    env.update(HOME=str(tmp_path), TERM="dumb")
     racers = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env) for _ in range(2)]
     outputs = [r.communicate(timeout=600)[0].decode() for r in racers]
     live_server.outputs.extend(outputs)
