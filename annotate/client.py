@@ -552,7 +552,7 @@ def _task_ref(t: Any) -> TaskRef:
     text = data.get("text")
     versions = t.predictions_model_versions or ""
     if isinstance(versions, str):
-        names = frozenset(v for v in versions.split(",") if v)
+        names = frozenset(v.strip() for v in versions.split(",") if v.strip())  # PostgreSQL joins with ", "
     else:
         names = frozenset(str(v) for v in versions if v)
     return TaskRef(
