@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Label Studio round trip: push articles, pull gold.")
 server_app = typer.Typer(add_completion=False, no_args_is_help=True, help="A local Label Studio on 127.0.0.1.")
 app.add_typer(server_app, name="server")
+users_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Annotator accounts on the server.")
+app.add_typer(users_app, name="users")
 
 
 class AnnotationsOption(StrEnum):
@@ -102,6 +104,13 @@ def _progress_bar() -> Iterator[Progress]:
 def server_start(
     port: Annotated[int, typer.Option(help="TCP port on 127.0.0.1.")] = 8080,
     data_dir: DataDir = Path(".labelstudio"),
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            help="PostgreSQL as postgresql://USER@HOST:PORT/DB (password in $PGPASSWORD); default SQLite in DATA_DIR.",
+        ),
+    ] = None,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for the server to answer.")] = 300.0,
 ) -> None:
     from .server import start_server
@@ -109,7 +118,7 @@ def server_start(
     out = _console()
     with _user_errors():
         with out.status("Starting Label Studio (the first start sets up its database: about a minute)…"):
-            info = start_server(data_dir, port, timeout=timeout)
+            info = start_server(data_dir, port, database=database, timeout=timeout)
         password = info.password_file.read_text(encoding="utf-8").strip() if info.password_file.exists() else "?"
     state = "is running" if info.started else "was already running"
     out.print(f"Label Studio {state} at [bold]{info.url}[/bold] (pid {info.pid}, data in {info.data_dir})")
@@ -147,6 +156,29 @@ def server_status_cli(data_dir: DataDir = Path(".labelstudio")) -> None:
         raise typer.Exit(1)
     health = "answering" if st.healthy else "not answering /health yet"
     typer.echo(f"running at {st.url} (pid {st.pid}, {health})")
+
+
+# --- users ------------------------------------------------------------------------------------
+
+
+@users_app.command("add", help="Make a user (an annotator): password and API key go to 0600 files, never printed.")
+def users_add(
+    email: Annotated[str, typer.Argument(help="The annotator's email (their login).")],
+    users_dir: Annotated[
+        Path | None, typer.Option("--users-dir", help="Where the password and key files go (default: DATA_DIR/users).")
+    ] = None,
+    url: Url = None,
+    data_dir: DataDir = Path(".labelstudio"),
+    key_file: KeyFile = None,
+) -> None:
+    from .users import add_user
+
+    out = _console()
+    with _user_errors(), _client(url, data_dir, key_file) as client:
+        user = add_user(client, email, users_dir=users_dir or data_dir / "users")
+    out.print(f"user [bold]{user.email}[/bold] (id {user.id}) created on {client.settings.url}")
+    out.print(f"password: in {user.password_file} (mode 0600); give it to them for the web editor")
+    out.print(f"API key: in {user.key_file} (mode 0600); LABEL_STUDIO_API_KEY or --key-file for scripts as them")
 
 
 # --- push -------------------------------------------------------------------------------------
@@ -227,6 +259,8 @@ def _print_push(out, s, model_version: str | None) -> None:  # type: ignore[no-u
         )
     if s.retries:
         out.print(f"{s.retries} failed request(s) were retried after checking what had arrived")
+    if s.duplicates_removed:
+        out.print(f"{s.duplicates_removed} task(s) that a concurrent push had made too were deleted (the oldest stays)")
     if s.duplicate_doc_ids:
         shown = ", ".join(repr(d) for d in s.duplicate_doc_ids[:5])
         out.print(
@@ -321,6 +355,65 @@ def pull_cli(
             f"[yellow]warning:[/yellow] {summary.dropped} bad region(s)/relation(s) dropped (--lenient); "
             "they are listed in the manifest"
         )
+
+
+# --- a model for live pre-annotation -----------------------------------------------------------
+
+
+@app.command("serve-model", help="Serve an extractor as a Label Studio ML backend (predictions as tasks open).")
+def serve_model_cli(
+    extractor: Annotated[
+        str, typer.Argument(help="As for `evaluate --extractor`: a command over JSONL pipes, or module:function.")
+    ],
+    model_version: Annotated[str, typer.Option("--model-version", help="The version its predictions carry.")],
+    host: Annotated[str, typer.Option(help="Address to listen on (keep 127.0.0.1 unless LS runs elsewhere).")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(help="TCP port.")] = 9090,
+    timeout: Annotated[float, typer.Option(help="Seconds one batch of tasks may take.")] = 600.0,
+    schema_path: SchemaPath = None,
+) -> None:
+    from .schema import load_schema
+    from .serve import ModelBackend, serve
+
+    err = _console(stderr=True)
+    with _user_errors():
+        schema = load_schema(schema_path) if schema_path else load_schema()
+        backend = ModelBackend(extractor, schema, model_version, timeout=timeout)
+        backend.check()
+        err.print(
+            f"serving {extractor!r} as model version [bold]{model_version}[/bold] at http://{host}:{port}; "
+            f"connect it with: annotate connect-model --project P --url http://{host}:{port}"
+        )
+        serve(backend, host=host, port=port)
+
+
+@app.command("connect-model", help="Register a model server (annotate serve-model) with a project.")
+def connect_model_cli(
+    project: ProjectRef,
+    url: Annotated[str, typer.Option("--url", help="The model server's URL, e.g. http://127.0.0.1:9090.")],
+    title: Annotated[
+        str | None, typer.Option(help="Its name in Label Studio (default: the model version it reports).")
+    ] = None,
+    server: Annotated[
+        str | None, typer.Option("--server", help="Label Studio URL (default: $LABEL_STUDIO_URL or local).")
+    ] = None,
+    data_dir: DataDir = Path(".labelstudio"),
+    key_file: KeyFile = None,
+) -> None:
+    from .serve import connect_model
+
+    out = _console()
+    with _user_errors(), _client(server, data_dir, key_file) as client:
+        c = connect_model(client, project=project, url=url, title=title)
+    b = c.backend
+    how = "connected" if c.created else "was already connected"
+    out.print(
+        f"model {b.title!r} at {b.url} {how} to project {c.project_title!r} (id {c.project_id}): "
+        f"state {b.state or '?'}, model version {b.model_version or '?'}"
+    )
+    if b.error:
+        out.print(f"[yellow]warning:[/yellow] Label Studio reports: {b.error}")
 
 
 # --- config and agreement ----------------------------------------------------------------------

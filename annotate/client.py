@@ -77,6 +77,26 @@ class Export:
 
 
 @dataclass(frozen=True, slots=True)
+class ModelBackendRef:
+    """An ML backend connected to a project; ``state`` is Label Studio's (Connected, Error, ...)."""
+
+    id: int
+    url: str
+    title: str
+    state: str
+    model_version: str
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A Label Studio user account."""
+
+    id: int
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
 class PredictionIn:
     """A pre-annotation to attach to an existing task."""
 
@@ -150,6 +170,10 @@ class Client:
             if code is not None and code >= 500:
                 return TransientError(f"{url}: server error (HTTP {code}) while {what}: {detail}")
             return ServerError(f"{url}: HTTP {code} while {what}: {detail}")
+        if isinstance(exc, httpx.HTTPStatusError):  # raised by the few requests made without the SDK
+            code = exc.response.status_code
+            kind = TransientError if code >= 500 else ServerError
+            return kind(f"{url}: HTTP {code} while {what}: {_one_line(exc.response.text)}")
         if isinstance(exc, httpx.ConnectError):
             return ServerError(
                 f"cannot reach Label Studio at {url} while {what}; is it running? "
@@ -214,6 +238,49 @@ class Client:
             ),
             "switching off legacy API tokens",
         )
+
+    # -- users ----------------------------------------------------------------------------
+
+    def list_users(self) -> list[User]:
+        """Every user of the organisation."""
+        users: Any = self._read(lambda: self._ls.users.list(), "listing the users")
+        return [User(int(u.id), str(u.email or "")) for u in users]
+
+    def sign_up(self, email: str, password: Secret) -> tuple[User, Secret]:
+        """Create a user through the organisation's invite link, as a person would in the sign-up
+        form, and make that user's personal access token; returns the user and the token.
+
+        The admin's key reads the invite token (``GET /api/invite``); the sign-up form
+        (``/user/signup/?token=T``) logs the new user in, and that session creates the token.
+        Not retried: a second sign-up with the same email is refused by the server.
+        """
+        invite: Any = self._read(lambda: self._ls.organizations.invites.get_invite_link(), "reading the invite link")
+        if not invite.token:
+            raise ServerError(f"{self.settings.url}: the server gave no invite token; is the key an admin's?")
+        what = f"signing up {email!r}"
+        with httpx.Client(base_url=self.settings.url, timeout=self._timeout, follow_redirects=False) as session:
+            signup = f"/user/signup/?token={invite.token}"
+
+            def form() -> httpx.Response:
+                return session.get(signup).raise_for_status()
+
+            self._read(form, what)  # sets the CSRF cookie
+            csrf = session.cookies.get("csrftoken") or ""
+            fields = {"email": email, "password": password.reveal(), "csrfmiddlewaretoken": csrf}
+            r = self._write(lambda: session.post(signup, data=fields, headers={"Referer": self.settings.url}), what)
+            if r.status_code != 302 or "sessionid" not in session.cookies:
+                raise ServerError(
+                    f"{self.settings.url}: Label Studio refused to sign up {email!r} (HTTP {r.status_code}): "
+                    f"{_form_errors(r.text)}"
+                )
+            csrf = session.cookies.get("csrftoken") or csrf
+            headers = {"X-CSRFToken": csrf, "Referer": self.settings.url}
+            made = self._write(lambda: session.post("/api/token/", headers=headers).raise_for_status(), what)
+            me = self._read(lambda: session.get("/api/current-user/whoami").raise_for_status(), what)
+        token = made.json().get("token")
+        if not isinstance(token, str) or not token:
+            raise ServerError(f"{self.settings.url}: no personal access token came back while {what}")
+        return User(int(me.json()["id"]), email), Secret(token)
 
     # -- projects -------------------------------------------------------------------------
 
@@ -286,6 +353,16 @@ class Client:
         )
         return [int(i) for i in (getattr(r, "task_ids", None) or [])]
 
+    def delete_tasks(self, project_id: int, task_ids: Sequence[int]) -> None:
+        """Delete tasks in one request (the data manager's "Delete Tasks" action); ids that are
+        gone already are ignored by the server."""
+        self._action("delete_tasks", project_id, task_ids, f"deleting {len(task_ids)} tasks of project {project_id}")
+
+    def _action(self, action: str, project_id: int, task_ids: Sequence[int], what: str) -> None:
+        """A data manager action on the selected tasks (``POST /api/dm/actions/?id=ACTION``)."""
+        selected: Any = {"all": False, "included": [int(t) for t in task_ids]}
+        self._write(lambda: self._ls.actions.create(id=action, project=project_id, selected_items=selected), what)
+
     def import_predictions(self, project_id: int, predictions: Sequence[PredictionIn]) -> int:
         """Attach predictions to existing tasks in one request; returns how many were created."""
         from label_studio_sdk import PredictionRequest
@@ -319,6 +396,28 @@ class Client:
             f"creating an annotation on task {task_id}",
         )
         return int(a.id or 0)
+
+    # -- ML backends ----------------------------------------------------------------------
+
+    def list_model_backends(self, project_id: int) -> list[ModelBackendRef]:
+        what = f"listing the models of project {project_id}"
+        found: Any = self._read(lambda: self._ls.ml.list(project=project_id), what)
+        return [_backend(b) for b in found]
+
+    def connect_model(self, project_id: int, url: str, *, title: str) -> ModelBackendRef:
+        """Register the ML backend at ``url`` with the project. Label Studio calls its /health
+        and /setup first and refuses a backend that does not answer them."""
+        made: Any = self._write(
+            lambda: self._ls.ml.create(project=project_id, url=url, title=title, auto_update=True),
+            f"connecting the model at {url} to project {project_id}",
+        )
+        return _backend(made)
+
+    def retrieve_predictions(self, project_id: int, task_ids: Sequence[int]) -> None:
+        """Have Label Studio ask the project's ML backend for predictions of these tasks (the
+        data manager's "Retrieve Predictions" action); tasks with one of its version are skipped."""
+        what = f"retrieving predictions for {len(task_ids)} tasks of project {project_id}"
+        self._action("retrieve_tasks_predictions", project_id, task_ids, what)
 
     # -- export ---------------------------------------------------------------------------
 
@@ -436,13 +535,24 @@ def _project(p: Any) -> Project:
     )
 
 
+def _backend(b: Any) -> ModelBackendRef:
+    return ModelBackendRef(
+        id=int(b.id),
+        url=str(b.url),
+        title=str(b.title or ""),
+        state=str(b.readable_state or b.state or ""),
+        model_version=str(b.model_version or ""),
+        error=str(b.error_message or ""),
+    )
+
+
 def _task_ref(t: Any) -> TaskRef:
     data = t.data if isinstance(t.data, dict) else {}
     doc_id = data.get("doc_id")
     text = data.get("text")
     versions = t.predictions_model_versions or ""
     if isinstance(versions, str):
-        names = frozenset(v for v in versions.split(",") if v)
+        names = frozenset(v.strip() for v in versions.split(",") if v.strip())  # PostgreSQL joins with ", "
     else:
         names = frozenset(str(v) for v in versions if v)
     return TaskRef(
@@ -452,6 +562,15 @@ def _task_ref(t: Any) -> TaskRef:
         annotations=int(t.total_annotations or 0),
         model_versions=names,
     )
+
+
+def _form_errors(html: str) -> str:
+    """The error list of a re-shown Django form, as plain text (or a hint when there is none)."""
+    import re
+
+    found = re.findall(r'<(?:li|p)[^>]*class="[^"]*(?:error|errorlist)[^"]*"[^>]*>(.*?)</', html, flags=re.S)
+    text = "; ".join(" ".join(re.sub(r"<[^>]+>", " ", f).split()) for f in found if f.strip())
+    return text or "see the server log"
 
 
 def _one_line(body: Any, limit: int = 200) -> str:

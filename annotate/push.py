@@ -9,6 +9,15 @@ simply sent again: the project is listed anew, the documents that did arrive are
 the batch, and only the rest is retried. A push stopped half-way (Ctrl-C, a crash, a server
 restart) is finished by running the same command again, with no duplicates.
 
+Two pushes of the same documents at the same moment (from two machines: a local lock would
+not do) both see the documents missing and both import them. Each push therefore, after its
+imports, lists the project and, for every document it imported, keeps the task with the
+lowest id and deletes the others (``_remove_duplicates``); the same rule picks the project
+when both created it. The rule is the same for every racer, so they cannot disagree, and
+the one whose import finished last lists after every import has landed, so it sees and
+removes every duplicate. A duplicate that already has an annotation (a person was quicker
+than the race) is never deleted: it is reported instead.
+
 Predictions (``model_version``) and annotations (``store_annotations``) follow the same rule:
 a task gets a prediction only when it has none of that model version, and an annotation only
 when it has none. Everything a file could get wrong (text, offsets, labels, roles) is checked
@@ -114,6 +123,7 @@ class PushSummary:
     annotations_created: int = 0
     annotations_skipped: int = 0
     retries: int = 0
+    duplicates_removed: int = 0
     duplicate_doc_ids: tuple[str, ...] = ()
 
 
@@ -145,10 +155,10 @@ def _check_config(project: Project, schema: Schema, *, update: bool) -> bool:
 
 
 def _by_doc_id(tasks: Sequence[TaskRef]) -> tuple[dict[str, TaskRef], tuple[str, ...]]:
-    """Tasks keyed by document id (the first one wins) and the ids held by several tasks."""
+    """Tasks keyed by document id (the lowest task id wins) and the ids held by several tasks."""
     first: dict[str, TaskRef] = {}
     twice: dict[str, None] = {}
-    for t in tasks:
+    for t in sorted(tasks, key=lambda t: t.id):
         if t.doc_id is None:
             continue
         if t.doc_id in first:
@@ -319,7 +329,7 @@ def push(
         return base
 
     if found is None:
-        found = client.create_project(title, labeling_config(schema))
+        found = _create_project_once(client, title, labeling_config(schema))
     elif replace_config:
         found = client.update_label_config(found.id, labeling_config(schema))
     pid = found.id
@@ -333,6 +343,7 @@ def push(
         return client.import_tasks(pid, [document_to_task(d) for d in batch])
 
     created = sender.send("tasks", pending, batch_size, import_batch, tasks_missing)
+    removed = _remove_duplicates(client, pid, {d.id for d in pending}) if pending else 0
     made_predictions = 0
     if wanted_predictions:
         made_predictions = _push_predictions(
@@ -344,7 +355,7 @@ def push(
             client, pid, documents, schema, ground_truth=ground_truth, retries=retries, backoff=backoff, progress=note
         )
     final_duplicates = duplicates
-    if sender.retried:  # a retried write is the one way this run could have made a duplicate
+    if sender.retried or removed:  # the ways this run could have met a duplicate
         final_duplicates = _by_doc_id(client.list_tasks(pid))[1]
     return PushSummary(
         project_id=pid,
@@ -360,8 +371,37 @@ def push(
         annotations_created=made_annotations,
         annotations_skipped=skipped_annotations,
         retries=sender.retried,
+        duplicates_removed=removed,
         duplicate_doc_ids=final_duplicates,
     )
+
+
+def _create_project_once(client: Client, title: str, label_config: str) -> Project:
+    """Create the project; when a concurrent push created one with this title too, keep the
+    lowest id and delete ours (it is empty: nothing has been imported into it yet)."""
+    made = client.create_project(title, label_config)
+    same = sorted(client.find_projects(title), key=lambda p: p.id)
+    if same and same[0].id != made.id:
+        client.delete_project(made.id)
+        return same[0]
+    return made
+
+
+def _remove_duplicates(client: Client, pid: int, imported: set[str]) -> int:
+    """Of the tasks of each document this run imported, keep the lowest task id and delete the
+    others that have no annotation (made by a concurrent push of the same documents).
+    Returns how many were deleted; see the module docstring for why the racers converge."""
+    groups: dict[str, list[TaskRef]] = {}
+    for t in client.list_tasks(pid):
+        if t.doc_id in imported:
+            groups.setdefault(t.doc_id, []).append(t)
+    extra = [
+        t.id for group in groups.values() if len(group) > 1 for t in sorted(group, key=lambda t: t.id)[1:]
+        if t.annotations == 0
+    ]
+    if extra:
+        client.delete_tasks(pid, extra)
+    return len(extra)
 
 
 def _push_predictions(

@@ -49,14 +49,21 @@ PID_FILE = "server.pid"
 LOG_FILE = "server.log"
 DB_FILE = "label_studio.sqlite3"
 
-#: Environment for the server process: no outbound calls of any kind.
+#: Environment for the server process: no outbound calls of any kind. The ML backend of
+#: ``annotate serve-model`` listens on 127.0.0.1 like the server, so Label Studio must be
+#: allowed to call local addresses (it refuses them by default, against SSRF from the web).
 QUIET_ENV = {
     "LATEST_VERSION_CHECK": "false",
     "SENTRY_DSN": "",
     "FRONTEND_SENTRY_DSN": "",
     "COLLECT_ANALYTICS": "false",
     "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK": "true",
+    "ML_BLOCK_LOCAL_IP": "false",
+    "USE_DEFAULT_BANNED_SUBNETS": "false",
 }
+#: Label Studio's own database settings (core/settings/base.py); set only from ``--database``.
+_DATABASE_ENV = ("DJANGO_DB", "POSTGRE_NAME", "POSTGRE_USER", "POSTGRE_PASSWORD", "POSTGRE_HOST", "POSTGRE_PORT")
+PASSWORD_ENV = "PGPASSWORD"
 #: Variables Label Studio reads only when it creates the first user; never passed on later.
 _FIRST_USER_ENV = (
     "LABEL_STUDIO_USERNAME",
@@ -172,6 +179,39 @@ def _read_record(data_dir: Path) -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
+def database_env(url: str, *, environ: dict[str, str] | None = None) -> dict[str, str]:
+    """Label Studio's settings for ``postgresql://USER@HOST:PORT/DB`` (``DJANGO_DB``, ``POSTGRE_*``).
+
+    The password is never part of the URL (argv is visible to every local user); it comes from
+    ``$PGPASSWORD`` as for psql, and may be absent when the server trusts local connections.
+    """
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url.strip())
+    shape = "give it as postgresql://USER@HOST:PORT/DB"
+    if parts.password is not None:
+        raise UsageError(f"--database: leave the password out of the URL (anyone can read argv); set ${PASSWORD_ENV}")
+    shown = url.strip()  # no password in it from here on
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise UsageError(f"--database {shown!r}: only PostgreSQL is supported; {shape}")
+    try:
+        port = parts.port or 5432
+    except ValueError:
+        raise UsageError(f"--database {shown!r}: the port is not a number; {shape}") from None
+    name = unquote(parts.path.lstrip("/"))
+    if not (parts.username and parts.hostname and name) or "/" in name:
+        raise UsageError(f"--database {shown!r}: needs a user, a host and a database name; {shape}")
+    env = {
+        "DJANGO_DB": "default",  # label_studio.core.settings: 'default' is the PostgreSQL entry
+        "POSTGRE_NAME": name,
+        "POSTGRE_USER": unquote(parts.username),
+        "POSTGRE_HOST": parts.hostname,
+        "POSTGRE_PORT": str(port),
+        "POSTGRE_PASSWORD": (os.environ if environ is None else environ).get(PASSWORD_ENV, ""),
+    }
+    return env
+
+
 def server_status(data_dir: str | Path) -> ServerStatus:
     """Is the server of ``data_dir`` running, and does it answer ``/health``?"""
     d = Path(data_dir).resolve()
@@ -187,10 +227,13 @@ def start_server(
     data_dir: str | Path,
     port: int = DEFAULT_PORT,
     *,
+    database: str | None = None,
     timeout: float = 300.0,
 ) -> ServerInfo:
     """Start Label Studio on ``127.0.0.1:port`` with its data in ``data_dir``; wait for /health.
 
+    The database is SQLite in ``data_dir``, or PostgreSQL with ``database`` (a URL, see
+    ``database_env``); a data dir remembers its database, so a restart needs no ``--database``.
     Returns at once with ``started=False`` when this data dir's server is already running.
     First start (no database yet): creates the admin user and writes the API key file.
     """
@@ -206,10 +249,18 @@ def start_server(
             f"port {port} on {HOST} is already in use by another program; "
             f"pass --port with a free port, or stop that program"
         )
+    db_env = database_env(database) if database else {}  # checked first: it refuses a password
+    recorded = _read_record(d).get("database")
+    if database and isinstance(recorded, str) and database.strip() != recorded:
+        raise UsageError(f"{d} holds the server of {recorded}; use another --data-dir for {database.strip()}")
+    if database is None and isinstance(recorded, str):
+        database, db_env = recorded, database_env(recorded)
     d.mkdir(parents=True, exist_ok=True, mode=0o700)
-    first = not (d / DB_FILE).exists()
-    env = {k: v for k, v in os.environ.items() if k not in _FIRST_USER_ENV}
+    # PostgreSQL keeps no file here: a data dir without the admin password has never started.
+    first = not (d / (DB_FILE if database is None else PASSWORD_FILE)).exists()
+    env = {k: v for k, v in os.environ.items() if k not in _FIRST_USER_ENV and k not in _DATABASE_ENV}
     env.update(QUIET_ENV)
+    env.update(db_env)
     bootstrap: Secret | None = None
     if first:
         write_secret(d / PASSWORD_FILE, secrets.token_urlsafe(18))
@@ -227,7 +278,7 @@ def start_server(
             start_new_session=True,
         )
     (d / PID_FILE).write_text(f"{proc.pid}\n")
-    _write_record(d, url=url, port=port, pid=proc.pid)
+    _write_record(d, url=url, port=port, pid=proc.pid, database=database.strip() if database else None)
     try:
         _wait_healthy(proc, url, d, timeout=timeout)
         _ensure_api_key(d, url)
@@ -300,8 +351,10 @@ def _ensure_api_key(d: Path, url: str) -> None:
     boot_file.unlink()
 
 
-def _write_record(d: Path, *, url: str, port: int, pid: int) -> None:
-    record = {"url": url, "port": port, "pid": pid, "username": ADMIN_USER}
+def _write_record(d: Path, *, url: str, port: int, pid: int, database: str | None) -> None:
+    record: dict[str, object] = {"url": url, "port": port, "pid": pid, "username": ADMIN_USER}
+    if database:
+        record["database"] = database  # no password: it never is in the URL
     with atomic_write(d / SERVER_FILE) as f:
         f.write(json.dumps(record, indent=2) + "\n")
 

@@ -89,6 +89,25 @@ class ExtractorRun:
         return RunInfo(self.command, self.submitted, self.seconds, self.undecodable)
 
 
+def is_function_spec(spec: str) -> bool:
+    """``package.module:function`` (no spaces) names a function; anything else is a command."""
+    return ":" in spec and " " not in spec.strip()
+
+
+def run_extractor(
+    spec: str,
+    documents: Sequence[Document],
+    *,
+    timeout: float = 600.0,
+    progress: Progress | None = None,
+    on_bad_output: BadOutput = BadOutput.FAIL,
+) -> ExtractorRun:
+    """Run the extractor ``spec``, a command over JSONL pipes or a ``module:function``, on ``documents``."""
+    if is_function_spec(spec):
+        return run_function(spec, documents, progress=progress, on_bad_output=on_bad_output)
+    return run_command(spec, documents, timeout=timeout, progress=progress, on_bad_output=on_bad_output)
+
+
 # --- a command over pipes ------------------------------------------------------------------------
 
 

@@ -196,19 +196,14 @@ def evaluate_extractor(
     ``on_bad_output=BadOutput.SKIP`` scores a document whose output cannot be decoded as no
     predictions; the report's ``run`` counts them and a note names the first few.
     """
-    from .extractor import BadOutput, run_command, run_function
+    from .extractor import BadOutput, run_extractor
     from .io import documents_sha256
 
     bad = on_bad_output or BadOutput.FAIL
 
     gold = load_gold(gold_path)
     inputs = [Document(doc_id, text) for doc_id, text in zip(gold.ids, gold.texts, strict=True)]
-    is_function = ":" in extractor and " " not in extractor.strip()
-    run = (
-        run_function(extractor, inputs, progress=progress, on_bad_output=bad)
-        if is_function
-        else run_command(extractor, inputs, timeout=timeout, progress=progress, on_bad_output=bad)
-    )
+    run = run_extractor(extractor, inputs, timeout=timeout, progress=progress, on_bad_output=bad)
     digest = documents_sha256(run.documents)
     pred = Table.from_documents(run.documents, path=f"<extractor: {extractor}>", format="jsonl", sha256=digest)
     outcome = score_tables(gold, pred, options=options, label_set=gold_label_set(gold_path))

@@ -6,12 +6,25 @@ session, also when tests fail or are interrupted. Each test makes its own projec
 title), so tests do not depend on each other. ``cli`` runs the ``annotate`` command through
 ``CliRunner`` against that server and records every output, so that a test at the end can
 check that the API key appeared in none of them.
+
+``pytest --ls-database=postgresql`` runs the same live tests on PostgreSQL: a throw-away
+cluster in its own temporary folder, on 127.0.0.1 and a free port, trusting local connections,
+removed at the end. PostgreSQL refuses to run as root, so as root (CI) it runs as the
+``postgres`` user of Debian's package. Its programs are found through ``$GOLDBENCH_PG_BIN``
+(``make test-postgresql`` points it at Debian's folder), ``pg_ctl`` on PATH or ``pg_config``.
+When they are missing the live tests are skipped, except under ``CI=true``, where that is an
+error.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
+import pwd
+import shutil
+import subprocess
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,10 +47,99 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("filterwarnings", "ignore:The `parse_obj` method is deprecated:DeprecationWarning")
 
 
+# --- PostgreSQL -------------------------------------------------------------------------------
+
+PG_DATABASE = "labelstudio"
+PG_USER = "postgres"
+
+
+class Unavailable(RuntimeError):
+    """PostgreSQL's server programs are not installed here (or cannot run)."""
+
+
+def pg_bin_dir() -> Path:
+    """``$GOLDBENCH_PG_BIN`` (``make test-postgresql`` sets it to Debian's folder), else the
+    folder of ``pg_ctl`` on PATH (symlinks resolved), else ``pg_config --bindir``."""
+    candidates = [Path(os.environ["GOLDBENCH_PG_BIN"])] if os.environ.get("GOLDBENCH_PG_BIN") else []
+    if pg_ctl := shutil.which("pg_ctl"):
+        candidates.append(Path(pg_ctl).resolve().parent)
+    if pg_config := shutil.which("pg_config"):
+        done = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True)
+        candidates += [Path(done.stdout.strip())] if done.returncode == 0 else []
+    for folder in candidates:
+        if all((folder / tool).is_file() for tool in ("initdb", "pg_ctl", "createdb")):
+            return folder
+    raise Unavailable(
+        "PostgreSQL's server programs (initdb, pg_ctl, createdb) are not found; install Debian's postgresql "
+        "package and run `make test-postgresql`, or set GOLDBENCH_PG_BIN"
+    )
+
+
+def _as_owner(args: list[str]) -> list[str]:
+    if os.geteuid() != 0:
+        return args
+    try:
+        pwd.getpwnam(PG_USER)
+    except KeyError:
+        raise Unavailable("running as root and there is no 'postgres' user to run PostgreSQL as") from None
+    return ["runuser", "-u", PG_USER, "--", *args]
+
+
+def _pg(args: list[str]) -> None:
+    done = subprocess.run(_as_owner(args), capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    if done.returncode != 0:
+        raise Unavailable(f"{Path(args[0]).name} failed ({done.returncode}): {(done.stderr or done.stdout)[-800:]}")
+
+
+@contextlib.contextmanager
+def pg_cluster(port: int) -> Iterator[str]:
+    """A cluster with one empty database; yields ``postgresql://postgres@127.0.0.1:PORT/labelstudio``."""
+    bindir = pg_bin_dir()
+    base = Path(tempfile.mkdtemp(prefix="goldbench-pg-"))  # not under pytest's root-only tmp dir
+    data = base / "data"
+    try:
+        if os.geteuid() == 0:
+            owner = pwd.getpwnam(PG_USER)
+            os.chown(base, owner.pw_uid, owner.pw_gid)
+        _pg([str(bindir / "initdb"), "-D", str(data), "-U", PG_USER, "--auth=trust", "-E", "UTF8", "--no-locale",
+             "--no-sync"])
+        options = f"-h 127.0.0.1 -p {port} -k {base} -c fsync=off -c full_page_writes=off"
+        _pg([str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(base / "log"), "-w", "-t", "120",
+             "start"])
+        try:
+            _pg([str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", PG_USER, PG_DATABASE])
+            yield f"postgresql://{PG_USER}@127.0.0.1:{port}/{PG_DATABASE}"
+        finally:
+            with contextlib.suppress(Unavailable):
+                _pg([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"])
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def ls_database(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """The database URL of the live server (None: SQLite in its data dir)."""
+    if request.config.getoption("--ls-database") != "postgresql":
+        yield None
+        return
+    with contextlib.ExitStack() as stack:
+        try:
+            url = stack.enter_context(pg_cluster(free_port()))
+        except Unavailable as exc:
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"--ls-database=postgresql in CI, but {exc}", pytrace=False)
+            pytest.skip(f"--ls-database=postgresql: {exc}")
+        yield url
+
+
+# --- the server -------------------------------------------------------------------------------
+
+
 @dataclass
 class LiveServer:
     info: ServerInfo
     settings: Settings
+    database: str | None = None
     outputs: list[str] = field(default_factory=list)
     _titles: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -53,8 +155,10 @@ class LiveServer:
         from annotate.cli import app
 
         argv = list(args)
-        if argv[0] in ("push", "pull", "quality") and "--from-export" not in argv:
+        if argv[0] in ("push", "pull", "quality", "users") and "--from-export" not in argv:
             argv += ["--url", self.info.url, "--data-dir", str(self.info.data_dir)]
+        elif argv[0] == "connect-model":
+            argv += ["--server", self.info.url, "--data-dir", str(self.info.data_dir)]
         elif argv[0] == "server":
             argv += ["--data-dir", str(self.info.data_dir)]
         result = CliRunner().invoke(app, argv, env={**CLEAN_ENV, **(env or {})})
@@ -63,12 +167,12 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def live_server(tmp_path_factory: pytest.TempPathFactory, ls_database: str | None) -> Iterator[LiveServer]:
     data_dir: Path = tmp_path_factory.mktemp("labelstudio")
     try:
-        info = start_server(data_dir, free_port(), timeout=START_TIMEOUT)
+        info = start_server(data_dir, free_port(), database=ls_database, timeout=START_TIMEOUT)
         settings = resolve_settings(url=info.url, data_dir=data_dir, env={})
-        yield LiveServer(info, settings)
+        yield LiveServer(info, settings, ls_database)
     finally:
         stop_server(data_dir)
 

@@ -152,15 +152,18 @@ def test_list_tasks_hashes_texts_and_reads_model_versions():
             {"id": 1, "data": {"text": "Hello", "doc_id": "a"}, "total_annotations": 2,
              "predictions_model_versions": "m1,m2"},
             {"id": 2, "data": {"text": "World"}, "total_annotations": 0, "predictions_model_versions": ""},
+            # Label Studio on PostgreSQL joins the versions with ", " (string_agg), on SQLite with ","
+            {"id": 3, "data": {"text": "!", "doc_id": "c"}, "total_annotations": 0,
+             "predictions_model_versions": "model-b, model-a"},
         ]
-        return httpx.Response(200, json={"tasks": tasks, "total": 2, "total_annotations": 2,
+        return httpx.Response(200, json={"tasks": tasks, "total": 3, "total_annotations": 2,
                                          "total_predictions": 0})
 
     with client(handler) as c:
         refs = c.list_tasks(7, with_model_versions=True)
 
     assert [(r.id, r.doc_id, r.annotations, r.model_versions) for r in refs] == [
-        (1, "a", 2, frozenset({"m1", "m2"})), (2, None, 0, frozenset())
+        (1, "a", 2, frozenset({"m1", "m2"})), (2, None, 0, frozenset()), (3, "c", 0, frozenset({"model-a", "model-b"}))
     ]
     assert refs[0].text_sha256 == hashlib.sha256(b"Hello").hexdigest()
     params = seen[0].url.params
