@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape
 import yaml
 
 from eval.errors import FormatError
+from eval.limits import parse_yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCHEMA_PATH = REPO_ROOT / "configs" / "schema.yaml"
@@ -142,18 +143,7 @@ class _Reader:
 
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
-        try:
-            loader = yaml.SafeLoader(text)  # one parse: the node tree (for line numbers) and the data
-            try:
-                node = loader.get_single_node()
-                self.data = loader.construct_document(node) if node is not None else None
-            finally:
-                loader.dispose()
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            raise FormatError(f"{where}: not valid YAML ({problem}); fix the file") from None
+        node, self.data = parse_yaml(text, path)  # one parse: the node tree (for line numbers) and the data
         self.lines = dict(_lines(node)) if node is not None else {}
 
     def fail(self, key: Key, message: str) -> FormatError:

@@ -32,7 +32,7 @@ from rich.table import Table
 
 from .counts import PRF, Counts, Scheme
 from .entities import score_entities
-from .errors import Problem, UsageError, ValidationError
+from .errors import Problem, UsageError, ValidationError, quote
 from .events import pair_documents, score_events
 from .model import Document, Entity
 from .table import Table as SpanTable
@@ -76,7 +76,7 @@ class Agreement:
         for p in self.pairs:
             if {p.first, p.second} == {a, b}:
                 return p
-        raise UsageError(f"no annotator pair {a!r}/{b!r}; annotators are: {', '.join(self.annotators)}")
+        raise UsageError(f"no annotator pair {quote(a)}/{quote(b)}; annotators are: {', '.join(self.annotators)}")
 
     def matrix(self, scheme: Scheme, label: str | None = None) -> tuple[tuple[float | None, ...], ...]:
         """Symmetric annotator × annotator span F1; None on the diagonal and where undefined."""
@@ -103,7 +103,11 @@ def agreement(annotations: Mapping[str, Sequence[Document]]) -> Agreement:
 def _pair(first: str, second: str, docs_a: Sequence[Document], docs_b: Sequence[Document]) -> PairAgreement:
     shared = [(a, b) for a, b in pair_documents(docs_a, docs_b) if b is not None]
     problems = [
-        Problem(b.where, f"its text differs between annotators {first!r} and {second!r}; annotate the same text", b.id)
+        Problem(
+            b.where,
+            f"its text differs between annotators {quote(first)} and {quote(second)}; annotate the same text",
+            b.id,
+        )
         for a, b in shared
         if a.text != b.text
     ]

@@ -28,7 +28,7 @@ import numpy.typing as npt
 import yaml
 
 from .counts import Counts, Metrics, Scheme
-from .errors import FormatError, Problem
+from .errors import FormatError, Problem, quote
 from .events import (
     NO_ITEMS,
     ArgumentItem,
@@ -91,17 +91,19 @@ def load_aliases(path: str | Path) -> AliasTable:
         name = _scalar(key, line, "a canonical name")
         norm = normalize(name)
         if not norm:
-            raise FormatError(f"{line}: canonical name {name!r} is empty once normalised; remove it")
+            raise FormatError(f"{line}: canonical name {quote(name)} is empty once normalised; remove it")
         if norm in display:
-            raise FormatError(f"{line}: canonical name {name!r} is listed twice; merge the two entries")
+            raise FormatError(f"{line}: canonical name {quote(name)} is listed twice; merge the two entries")
         display[norm] = name
         for alias, alias_line in [(name, line), *_aliases(value, line, name)]:
             a = normalize(alias)
             if not a:
-                raise FormatError(f"{alias_line}: alias {alias!r} of {name!r} is empty once normalised; remove it")
+                raise FormatError(
+                    f"{alias_line}: alias {quote(alias)} of {quote(name)} is empty once normalised; remove it"
+                )
             if canonical.get(a, norm) != norm:
                 raise FormatError(
-                    f"{alias_line}: alias {alias!r} is listed under both {owner[a]!r} and {name!r}; "
+                    f"{alias_line}: alias {quote(alias)} is listed under both {quote(owner[a])} and {quote(name)}; "
                     "keep it under one canonical name"
                 )
             canonical[a] = norm
@@ -119,7 +121,7 @@ def _aliases(node: yaml.Node, line: str, name: str) -> list[tuple[str, str]]:
     if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
         return []
     if not isinstance(node, yaml.SequenceNode):
-        raise FormatError(f"{line}: the aliases of {name!r} must be a list, e.g. [{name.split()[-1]}]")
+        raise FormatError(f"{line}: the aliases of {quote(name)} must be a list, e.g. [{name.split()[-1]}]")
     path = line.rsplit(":", 1)[0]
     out = []
     for n in node.value:

@@ -6,13 +6,27 @@
     │   └── ValidationError        parsed, but offsets, text, ids or labels are inconsistent
     └── UsageError                 options that do not fit together
 
-A ``ValidationError`` may carry several problems (one ``Problem`` per line); the CLI prints each.
+A ``ValidationError`` (and a ``FormatError`` listing every bad line of a file) may carry several
+problems, one ``Problem`` per line; the CLI prints each. ``quote`` shows a value in a message,
+cut to about ``QUOTE_LIMIT`` characters (a 2 MB string must not make a 2 MB line).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+QUOTE_LIMIT = 80
+
+
+def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """``repr(value)``, cut to about ``limit`` characters with its full length said."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    size = f"{len(value):,} characters" if isinstance(value, str) else f"{len(text):,} characters as written"
+    return f"{text[: limit - 1]}… ({size})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +53,7 @@ class Problem:
     doc_id: str | None = None
 
     def __str__(self) -> str:
-        doc = f" document {self.doc_id!r}:" if self.doc_id is not None else ""
+        doc = f" document {quote(self.doc_id)}:" if self.doc_id is not None else ""
         return f"{self.where}:{doc} {self.message}"
 
 
@@ -61,7 +75,17 @@ class InputError(GoldbenchError):
 
 
 class FormatError(InputError):
-    """The input cannot be parsed, or its format cannot be recognised."""
+    """The input cannot be parsed, or its format cannot be recognised.
+
+    Given a list (every bad line of a file: ``Problem``s or lines), it carries them all, one each.
+    """
+
+    def __init__(self, message: str | Sequence[Problem | str]) -> None:
+        self._lines = [message] if isinstance(message, str) else [str(p) for p in message]
+        super().__init__("\n".join(self._lines))
+
+    def lines(self) -> list[str]:
+        return list(self._lines)
 
 
 class ValidationError(InputError):

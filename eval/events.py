@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .counts import PRF
-from .errors import Problem, ValidationError
+from .errors import Problem, ValidationError, quote
 from .model import Argument, Document, Entity
 from .report import EVENT_METRICS, EventErrorCase, EventErrorKind, EventScores
 from .stats import stats_rows
@@ -68,10 +68,10 @@ def validate_events(
     problems: list[str] = []
     ids = entities_by_id(doc.entities)
     for i, ev in enumerate(doc.events):
-        where = f"events[{i}]" + (f" (id {ev.id!r})" if ev.id is not None else "")
+        where = f"events[{i}]" + (f" (id {quote(ev.id)})" if ev.id is not None else "")
         known_type = event_types is None or ev.type in event_types
         if not known_type:
-            problems.append(f"{where}: event type {ev.type!r} is not in the schema; add it or fix the type")
+            problems.append(f"{where}: event type {quote(ev.type)} is not in the schema; add it or fix the type")
         trig = ev.trigger
         if trig.start == -1 and trig.end == -1:
             if require_offsets:
@@ -83,7 +83,7 @@ def validate_events(
             at = f"{where}.arguments[{j}]"
             if roles is not None and known_type and (allowed is None or arg.role not in allowed):
                 problems.append(
-                    f"{at}: role {arg.role!r} is not allowed for event type {ev.type!r}; "
+                    f"{at}: role {quote(arg.role)} is not allowed for event type {quote(ev.type)}; "
                     f"use one of: {', '.join(sorted(allowed or ())) or '(none)'}"
                 )
             problems += _argument_problems(doc, arg, at, ids, require_offsets=require_offsets)
@@ -96,9 +96,9 @@ def _argument_problems(
     if arg.entity is not None:
         found = ids.get(arg.entity, [])
         if not found:
-            return [f"{at}: entity {arg.entity!r} is not the id of any entity of this document; fix the id"]
+            return [f"{at}: entity {quote(arg.entity)} is not the id of any entity of this document; fix the id"]
         if len(found) > 1:
-            return [f"{at}: entity id {arg.entity!r} is used by {len(found)} entities; make entity ids unique"]
+            return [f"{at}: entity id {quote(arg.entity)} is used by {len(found)} entities; make entity ids unique"]
         return []
     if arg.start is None or arg.end is None:
         if arg.text is None:
@@ -114,7 +114,7 @@ def _span_problems(text: str, start: int, end: int, given: str | None, at: str) 
         msg = f"{at}: offsets [{start}, {end}) do not fit the text (length {len(text)}); need 0 <= start < end"
         return [msg + _utf16_hint(text, start, end, given)]
     if given is not None and text[start:end] != given:
-        msg = f"{at}: text {given!r} differs from the document's text[{start}:{end}] = {text[start:end]!r}"
+        msg = f"{at}: text {quote(given)} differs from the document's text[{start}:{end}] = {quote(text[start:end])}"
         return [msg + (_utf16_hint(text, start, end, given) or "; fix the offsets or the text")]
     return []
 

@@ -38,7 +38,7 @@ from typing import IO, Any
 
 import orjson
 
-from .errors import FormatError, InputError
+from .errors import FormatError, InputError, quote
 from .model import Document
 from .readers.jsonl import parse_record
 from .report import RunInfo
@@ -138,7 +138,7 @@ def run_command(
         )
     except OSError as exc:
         raise ExtractorError(
-            f"cannot start extractor {cmd!r}: {exc.strerror or exc}; check the command and that it is installed"
+            f"cannot start extractor {quote(cmd)}: {exc.strerror or exc}; check the command and that it is installed"
         ) from None
     session = _Session(proc, cmd, timeout)
     session.start(documents)
@@ -160,7 +160,7 @@ def _split(cmd: str) -> list[str]:
     try:
         args = shlex.split(cmd)
     except ValueError as exc:
-        raise ExtractorError(f"cannot parse the extractor command {cmd!r}: {exc}; check its quotes") from None
+        raise ExtractorError(f"cannot parse the extractor command {quote(cmd)}: {exc}; check its quotes") from None
     if not args:
         raise ExtractorError("the extractor command is empty; pass a command such as 'python -m my_extractor'")
     return args
@@ -224,7 +224,7 @@ class _Session:
         code = self.proc.wait()
         if self.timed_out.is_set():
             raise ExtractorError(
-                f"extractor timed out after {self.timeout:g} s ({self.cmd!r}); make it faster or raise --timeout",
+                f"extractor timed out after {self.timeout:g} s ({quote(self.cmd)}); make it faster or raise --timeout",
                 stderr_tail=self.stderr_tail(),
             )
         if code != 0:
@@ -232,7 +232,7 @@ class _Session:
             how = f"exited with code {code}" if code > 0 else f"was killed by signal {_signal_name(-code)}"
             n = min(len(tail), STDERR_SHOWN_LINES)
             shown = f"; the last {n} lines of its stderr follow" if tail else "; it wrote nothing to stderr"
-            raise ExtractorError(f"extractor {self.cmd!r} {how}{shown}", stderr_tail=tail)
+            raise ExtractorError(f"extractor {quote(self.cmd)} {how}{shown}", stderr_tail=tail)
 
     def stderr_tail(self) -> list[str]:
         self.stderr.join(timeout=2)  # stderr closes when the extractor (and its children) are gone
@@ -327,23 +327,23 @@ def _prediction(raw: bytes, number: int, inputs: dict[str, Document], seen: dict
     if isinstance(doc_id, int) and not isinstance(doc_id, bool):
         doc_id = str(doc_id)
     if not isinstance(doc_id, str):
-        raise _Undecodable(f"{where}: id must be a string, got {doc_id!r}; echo the input document's id")
+        raise _Undecodable(f"{where}: id must be a string, got {quote(doc_id)}; echo the input document's id")
     source = inputs.get(doc_id)
     if source is None:
         raise FormatError(
-            f"{where}: document {doc_id!r} is not one of the {len(inputs)} input documents; "
+            f"{where}: document {quote(doc_id)} is not one of the {len(inputs)} input documents; "
             "output only ids that were given on stdin"
         )
     if doc_id in seen:
         raise FormatError(
-            f"{where}: document {doc_id!r} was already output at line {seen[doc_id]}; output each document once"
+            f"{where}: document {quote(doc_id)} was already output at line {seen[doc_id]}; output each document once"
         )
     text = obj.get("text")
     if text is None:
         obj = {**obj, "text": source.text}
     elif text != source.text:
         raise FormatError(
-            f"{where}: document {doc_id!r}: its text differs from the input text; "
+            f"{where}: document {quote(doc_id)}: its text differs from the input text; "
             "echo the text unchanged or leave it out"
         )
     try:
@@ -383,7 +383,7 @@ def run_function(
             result = fn(d.text)
         except Exception as exc:
             raise ExtractorError(
-                f"extractor function {spec} raised {type(exc).__name__} on document {d.id!r}"
+                f"extractor function {spec} raised {type(exc).__name__} on document {quote(d.id)}"
                 f"{_origin(exc)}: {_one_line(exc)}"
             ) from None
         try:
@@ -404,19 +404,19 @@ def load_function(spec: str) -> Callable[[str], Any]:
     module_name, sep, attr = spec.strip().partition(":")
     if not sep or not module_name or not attr or ":" in attr:
         raise ExtractorError(
-            f"extractor function {spec!r} must be written 'package.module:function', e.g. 'my_pkg.extract:extract'"
+            f"extractor function {quote(spec)} must be written 'package.module:function', e.g. 'my_pkg.extract:extract'"
         )
     module = _import(module_name, spec)
     target: Any = module
     for part in attr.split("."):
         if not hasattr(target, part):
             raise ExtractorError(
-                f"extractor function {spec}: module {module_name!r} has no attribute {attr!r}; check the name"
+                f"extractor function {spec}: module {quote(module_name)} has no attribute {quote(attr)}; check the name"
             )
         target = getattr(target, part)
     if not callable(target):
         raise ExtractorError(
-            f"extractor function {spec}: {attr!r} is a {type(target).__name__}, not a function; "
+            f"extractor function {spec}: {quote(attr)} is a {type(target).__name__}, not a function; "
             "name a function that takes a text"
         )
     return target  # type: ignore[no-any-return]
@@ -434,16 +434,16 @@ def _import(module_name: str, spec: str) -> Any:
                 continue
             if ours:
                 raise ExtractorError(
-                    f"extractor function {spec}: no module named {missing!r}; "
+                    f"extractor function {spec}: no module named {quote(missing)}; "
                     "check the spelling and that its folder is on PYTHONPATH"
                 ) from None
             raise ExtractorError(
-                f"extractor function {spec}: importing {module_name!r} failed, it needs the missing module "
-                f"{missing!r}; install it"
+                f"extractor function {spec}: importing {quote(module_name)} failed, it needs the missing module "
+                f"{quote(missing)}; install it"
             ) from None
         except Exception as exc:
             raise ExtractorError(
-                f"extractor function {spec}: importing {module_name!r} raised {type(exc).__name__}"
+                f"extractor function {spec}: importing {quote(module_name)} raised {type(exc).__name__}"
                 f"{_origin(exc)}: {_one_line(exc)}"
             ) from None
     raise AssertionError("unreachable")  # pragma: no cover
@@ -479,5 +479,5 @@ def _function_result(result: Any, doc: Document, *, spec: str, position: int) ->
         record = {k: list(v) if isinstance(v, tuple) else v for k, v in result.items() if k in ("entities", "events")}
     else:
         what = "a dict without 'entities'" if isinstance(result, dict) else type(result).__name__
-        raise _BadReturn(f"extractor function {spec} returned {what} for document {doc.id!r}; return {shapes}")
+        raise _BadReturn(f"extractor function {spec} returned {what} for document {quote(doc.id)}; return {shapes}")
     return parse_record({"id": doc.id, "text": doc.text, **record}, f"<{spec}>", position)

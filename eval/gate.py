@@ -30,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from .counts import SCHEMES
-from .errors import UsageError
+from .errors import UsageError, quote
 from .report import EVENT_METRICS, Check, CheckKind, Gate, Settings
 
 STATISTICS: tuple[str, ...] = ("precision", "recall", "f1")
@@ -188,14 +188,12 @@ def parse_thresholds(spec: str | Sequence[str], *, option: str) -> dict[str, flo
     for item in _items(spec, option=option):
         metric, sep, raw = item.partition("=")
         if not sep:
-            raise UsageError(f"{option}: {item!r} is not metric=value; write e.g. entities.strict.f1=0.80")
+            raise UsageError(f"{option}: {quote(item)} is not metric=value; write e.g. entities.strict.f1=0.80")
         _add(out, _metric(metric.strip(), option=option), _fraction(raw, item=item, option=option), option)
     return out
 
 
-def parse_max_drop(
-    spec: str | Sequence[str], *, option: str = "--max-drop"
-) -> tuple[float | None, dict[str, float]]:
+def parse_max_drop(spec: str | Sequence[str], *, option: str = "--max-drop") -> tuple[float | None, dict[str, float]]:
     """``"0.02"`` or ``"entities.strict.f1=0.01,0.02"`` -> (default budget, {path: budget}).
 
     A bare number is the default budget (at most one); ``metric=value`` sets one metric's.
@@ -386,7 +384,7 @@ def _items(spec: str | Sequence[str], *, option: str) -> list[str]:
     for one in specs:
         for item in one.split(","):
             if not item.strip():
-                raise UsageError(f"{option}: empty item in {one!r}; separate metric=value items with commas")
+                raise UsageError(f"{option}: empty item in {quote(one)}; separate metric=value items with commas")
             items.append(item.strip())
     return items
 
@@ -408,7 +406,7 @@ def _metric(path: str, *, option: str) -> str:
     ):
         return path
     raise UsageError(
-        f"{option}: {path!r} is not a metric path; use one of {_FORMS} "
+        f"{option}: {quote(path)} is not a metric path; use one of {_FORMS} "
         f"(schemes: {', '.join(sorted(_MEASURES['entities']))}; statistics: {', '.join(STATISTICS)})"
     )
 
@@ -419,7 +417,7 @@ def _fraction(raw: str, *, item: str, option: str) -> float:
     except ValueError:
         value = math.nan
     if not 0.0 <= value <= 1.0:
-        raise UsageError(f"{option}: {item!r} needs a number between 0 and 1, got {raw.strip()!r}")
+        raise UsageError(f"{option}: {quote(item)} needs a number between 0 and 1, got {quote(raw.strip())}")
     return value
 
 

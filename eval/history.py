@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 
-from .errors import FormatError, Location, UsageError
+from .errors import FormatError, Location, UsageError, quote
 from .gate import gold_sha256, micro_metrics
 from .io import atomic_write
 
@@ -160,13 +160,13 @@ def _row(line: bytes, where: Location) -> HistoryRow:
         raise FormatError(f"{where}: a history line must be a JSON object")
     if data.get("format", HISTORY_FORMAT) != HISTORY_FORMAT:
         raise FormatError(
-            f"{where}: unknown history format {data.get('format')!r}; expected {HISTORY_FORMAT}"
+            f"{where}: unknown history format {quote(data.get('format'))}; expected {HISTORY_FORMAT}"
         )
     try:
         time = _utc(datetime.fromisoformat(data["time"]))
     except (KeyError, TypeError, ValueError):
         raise FormatError(
-            f"{where}: 'time' must be an ISO-8601 time such as 2024-05-01T12:00:00Z, got {data.get('time')!r}"
+            f"{where}: 'time' must be an ISO-8601 time such as 2024-05-01T12:00:00Z, got {quote(data.get('time'))}"
         ) from None
     metrics = data.get("metrics")
     if not isinstance(metrics, dict) or not all(
@@ -176,7 +176,7 @@ def _row(line: bytes, where: Location) -> HistoryRow:
     fields = {k: data.get(k) for k in ("commit", "gold_sha256", "model")}
     for key, value in fields.items():
         if value is not None and not isinstance(value, str):
-            raise FormatError(f"{where}: {key!r} must be a string or null, got {value!r}")
+            raise FormatError(f"{where}: {quote(key)} must be a string or null, got {quote(value)}")
     return HistoryRow(
         time=time,
         commit=fields["commit"],

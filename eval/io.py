@@ -23,22 +23,20 @@ FORMAT_VERSION = "goldbench.gold/1"
 def read_yaml(path: str | Path, *, what: str) -> Any:
     """The YAML node tree of ``path`` (line numbers for messages), or None for an empty file.
 
-    Unreadable, non-UTF-8 or malformed files raise ``FormatError`` naming ``file[:line]`` and
-    ``what`` the file is ("the alias file", "the label map").
+    Unreadable, non-UTF-8 or malformed files, and files past the YAML limits of
+    ``eval.limits.parse_yaml``, raise ``FormatError`` naming ``file[:line]`` and ``what`` the
+    file is ("the alias file", "the label map").
     """
-    import yaml
+    from .limits import parse_yaml
 
     p = str(path)
     try:
-        return yaml.compose(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise FormatError(f"{p}: cannot read {what} ({exc.strerror or exc}); check the path") from None
     except UnicodeDecodeError:
         raise FormatError(f"{p}: {what} is not UTF-8 text; save it as UTF-8") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{p}:{mark.line + 1}" if mark is not None else p
-        raise FormatError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)}); fix the syntax") from None
+    return parse_yaml(text, p)[0]  # the safe loader with depth, alias and size limits
 
 
 def sha256_file(path: str | Path) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 import orjson
 import yaml
 
-from .errors import FormatError, UsageError
+from .errors import FormatError, UsageError, quote
 from .io import read_yaml
 
 INLINE = "inline"
@@ -45,13 +45,16 @@ def parse_label_map(spec: str) -> LabelMap:
         return load_label_map(p)
     if "=" not in spec:
         raise UsageError(
-            f"--label-map: {spec!r} is neither a file nor an inline map; give FILE.yaml or e.g. 'PER=PERSON,LOC=GPE'"
+            f"--label-map: {quote(spec)} is neither a file nor an inline map; "
+            "give FILE.yaml or e.g. 'PER=PERSON,LOC=GPE'"
         )
     mapping: dict[str, str | None] = {}
     for item in spec.split(","):
         source, sep, target = (x.strip() for x in item.partition("="))
         if not sep or not source:
-            raise UsageError(f"--label-map: {item.strip()!r} is not PRED=GOLD; write e.g. 'PER=PERSON' ('MISC=' drops)")
+            raise UsageError(
+                f"--label-map: {quote(item.strip())} is not PRED=GOLD; write e.g. 'PER=PERSON' ('MISC=' drops)"
+            )
         if source in mapping:
             raise UsageError(f"--label-map: {source} is mapped twice; map each label once")
         mapping[source] = target or None
@@ -73,11 +76,13 @@ def load_label_map(path: str | Path) -> LabelMap:
             raise FormatError(f"{line}: a predicted label must be a plain string")
         source = str(key.value)
         if source in mapping:
-            raise FormatError(f"{line}: {source!r} is mapped twice; map each label once")
+            raise FormatError(f"{line}: {quote(source)} is mapped twice; map each label once")
         if isinstance(value, yaml.ScalarNode) and (value.tag.endswith(":null") or value.value == ""):
             mapping[source] = None
         elif isinstance(value, yaml.ScalarNode):
             mapping[source] = str(value.value)
         else:
-            raise FormatError(f"{line}: {source!r} must map to one gold label or null (drop), not a list or mapping")
+            raise FormatError(
+                f"{line}: {quote(source)} must map to one gold label or null (drop), not a list or mapping"
+            )
     return LabelMap(mapping, p)

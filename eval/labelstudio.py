@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from .errors import quote
+
 # The names goldbench's labeling config gives its tags; results carry them as from_name/to_name.
 TEXT_NAME = "text"
 ENTITY_CONTROL = "entity"
@@ -126,7 +128,7 @@ def prediction_record(
         if not isinstance(rid, str) or not rid:
             rid = f"#{i}"
         if rid in regions:
-            raise BadResult(f"region {rid!r} appears twice")
+            raise BadResult(f"region {quote(rid)} appears twice")
         value = item.get("value")
         labels = value.get("labels") if isinstance(value, dict) else None
         if (
@@ -135,12 +137,14 @@ def prediction_record(
             or len(labels) != 1
             or not isinstance(labels[0], str)
         ):
-            raise BadResult(f"region {rid!r} needs exactly one label, has {labels!r}")
+            raise BadResult(f"region {quote(rid)} needs exactly one label, has {quote(labels)}")
         start, end, given = value.get("start"), value.get("end"), value.get("text")
         if type(start) is not int or type(end) is not int:
-            raise BadResult(f"region {rid!r}: value.start/value.end must be integers, got {start!r}/{end!r}")
+            raise BadResult(
+                f"region {quote(rid)}: value.start/value.end must be integers, got {quote(start)}/{quote(end)}"
+            )
         if given is not None and not isinstance(given, str):
-            raise BadResult(f"region {rid!r}: value.text must be a string, got {given!r}")
+            raise BadResult(f"region {quote(rid)}: value.text must be a string, got {quote(given)}")
         control = item.get("from_name")
         label = labels[0]
         kinds[rid] = control == TRIGGER_CONTROL or (control != ENTITY_CONTROL and label in event_types)
@@ -152,7 +156,7 @@ def prediction_record(
     repaired = 0
     for (rid, start, end, given), resolved in zip(raw, resolve_offsets(text, [r[1:] for r in raw]), strict=True):
         if resolved is None:
-            raise BadResult(f"region {rid!r}: {span_problem(text, start, end, given) or 'bad offsets'}")
+            raise BadResult(f"region {quote(rid)}: {span_problem(text, start, end, given) or 'bad offsets'}")
         repaired += resolved.before is not None
         regions[rid].update(start=resolved.start, end=resolved.end, text=text[resolved.start : resolved.end])
     arguments: dict[str, list[dict[str, Any]]] = {rid: [] for rid, trigger in kinds.items() if trigger}

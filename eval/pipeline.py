@@ -324,9 +324,7 @@ def _with_event_slices(
     return out
 
 
-def _transform(
-    gold: Table, pred: Table, options: Options, label_set: Sequence[str] | None
-) -> tuple[Table, list[str]]:
+def _transform(gold: Table, pred: Table, options: Options, label_set: Sequence[str] | None) -> tuple[Table, list[str]]:
     """``--min-score``, then ``--label-map``, then ``--drop-unknown-labels``; their notes."""
     from . import transform
 

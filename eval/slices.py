@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .errors import Problem, UsageError, ValidationError
+from .errors import Problem, UsageError, ValidationError, quote
 from .table import Table
 
 MISSING = "(missing)"
@@ -100,16 +100,16 @@ def parse_slice(spec: str) -> SliceSpec:
     text = spec.strip()
     head, sep, tail = text.partition(":")
     if not head or any(not part for part in head.split(".")) or JOIN in text:
-        raise UsageError(f"--slice-by {spec!r} is not a slice; {_USAGE}")
+        raise UsageError(f"--slice-by {quote(spec)} is not a slice; {_USAGE}")
     if not sep:
         return SliceSpec(text, SliceKind.FIELD, tuple(head.split(".")))
     if head == "length":
         if not tail.isdigit() or not 2 <= int(tail) <= 100:
-            raise UsageError(f"--slice-by {spec!r}: length takes a number of groups from 2 to 100, e.g. length:3")
+            raise UsageError(f"--slice-by {quote(spec)}: length takes a number of groups from 2 to 100, e.g. length:3")
         return SliceSpec(text, SliceKind.LENGTH, bins=int(tail))
     units = {u.value: u for u in DateUnit}
     if tail not in units:
-        raise UsageError(f"--slice-by {spec!r}: {tail!r} is not a date unit; use one of {', '.join(units)}")
+        raise UsageError(f"--slice-by {quote(spec)}: {quote(tail)} is not a date unit; use one of {', '.join(units)}")
     field = DATE_FIELD if head == "date" else tuple(head.split("."))
     return SliceSpec(text, SliceKind.DATE, field, unit=units[tail])
 
@@ -184,7 +184,7 @@ def _value_text(value: Any, spec: SliceSpec, gold: Table, i: int, problems: list
         assert spec.unit is not None
         day = _date(value)
         if day is None:
-            message = f"{field} is {value!r}, not an ISO 8601 date; write e.g. 2026-05-26"
+            message = f"{field} is {quote(value)}, not an ISO 8601 date; write e.g. 2026-05-26"
             problems.append(Problem(gold.where(i), message, gold.ids[i]))
             return MISSING
         return spec.unit.key(day)

@@ -18,7 +18,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .errors import UsageError
+from .errors import UsageError, quote
 from .report import Comparison, Interval
 
 DocStats = Mapping[str, np.ndarray]
@@ -126,9 +126,9 @@ def paired_comparison(a: DocStats, b: DocStats, *, samples: int = 1000, seed: in
 
 def _check_options(*, samples: int, level: float) -> None:
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
-        raise UsageError(f"the number of bootstrap samples must be a positive integer, got {samples!r}")
+        raise UsageError(f"the number of bootstrap samples must be a positive integer, got {quote(samples)}")
     if not 0.0 < level < 1.0:
-        raise UsageError(f"the confidence level must be between 0 and 1 (e.g. 0.95), got {level!r}")
+        raise UsageError(f"the confidence level must be between 0 and 1 (e.g. 0.95), got {quote(level)}")
 
 
 def _stack(stats: DocStats) -> tuple[list[str], np.ndarray]:
@@ -141,7 +141,7 @@ def _stack(stats: DocStats) -> tuple[list[str], np.ndarray]:
     for family, arr in zip(families, arrays, strict=True):
         if arr.ndim != 2 or arr.shape[1] != 3 or arr.shape[0] != n:
             raise ValueError(
-                f"statistics of {family!r} have shape {arr.shape}; every family needs ({n}, 3) "
+                f"statistics of {quote(family)} have shape {arr.shape}; every family needs ({n}, 3) "
                 "rows of (matched, possible, actual) in the same document order"
             )
     if n == 0:

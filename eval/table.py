@@ -21,6 +21,8 @@ import msgspec
 import numpy as np
 import numpy.typing as npt
 
+from .errors import quote
+from .limits import INT64_MAX, INT64_MIN
 from .model import EMPTY, Document, Entity, Mention
 
 IntArray = npt.NDArray[np.int64]
@@ -49,11 +51,14 @@ class LabelCodes(dict[str, int]):
         return code
 
 
+Offset = Annotated[int, msgspec.Meta(ge=INT64_MIN, le=INT64_MAX)]  # what an int64 column holds
+
+
 class PlainEntity(msgspec.Struct, gc=False):
     """An entity with offsets, as the fast path decodes it (other fields are ignored)."""
 
-    start: int
-    end: int
+    start: Offset
+    end: Offset
     label: str
     text: str | None = None
     score: Annotated[float, msgspec.Meta(ge=0.0, le=1.0)] | None = None
@@ -322,8 +327,8 @@ def missing_text(path: str, line: int, doc_id: str, *, gold: bool) -> Exception:
 
     where = f"{path}:{line}" if line else path or "<memory>"
     if gold:
-        return FormatError(f"{where}: document {doc_id!r}: text is missing; a gold document needs its text")
+        return FormatError(f"{where}: document {quote(doc_id)}: text is missing; a gold document needs its text")
     return FormatError(
-        f"{where}: document {doc_id!r} has no text and is not in the gold set, so its text cannot be "
+        f"{where}: document {quote(doc_id)} has no text and is not in the gold set, so its text cannot be "
         "taken from there; give its text or remove it"
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import Problem
+from .errors import Problem, quote
 from .table import Table
 
 MAX_LISTED = 5
@@ -72,17 +72,17 @@ def check_table(t: Table, *, offsets_required: bool = True) -> list[Problem]:
                     if expected is not None and utf16_fits(t.texts[d], s, e, expected)
                     else "; fix the offsets or the text"
                 )
-                msg = f"entity text {expected!r} does not match text[{s}:{e}] = {actual!r}{hint}"
+                msg = f"entity text {quote(expected)} does not match text[{s}:{e}] = {quote(actual)}{hint}"
                 problems.append(Problem(_entity_where(t, row, d), msg, t.ids[d]))
     for row, score in t.entity_scores.items():
         if not 0.0 <= score <= 1.0:  # NaN fails too
             d = int(t.doc[row])
-            msg = f"score {score!r} is not a number between 0 and 1; give scores as probabilities"
+            msg = f"score {quote(score)} is not a number between 0 and 1; give scores as probabilities"
             problems.append(Problem(_entity_where(t, row, d), msg, t.ids[d]))
     if offsets_required:
         for i, m in t.mentions():
             msg = (
-                f"entity {m.text!r} ({m.label}) has no offsets; ground it with --ground first|all, "
+                f"entity {quote(m.text)} ({m.label}) has no offsets; ground it with --ground first|all, "
                 "or score names per document with --level document"
             )
             problems.append(Problem(t.where(i), msg, t.ids[i]))

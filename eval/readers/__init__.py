@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from ..errors import FormatError
+from ..errors import FormatError, quote
 from ..io import GOLD_DOCUMENTS, resolve_documents_path, sha256_path
 from ..model import Corpus, Document
 
@@ -128,7 +128,7 @@ def resolve(path: str | Path, fmt: str | None = None) -> tuple[Path, ReaderSpec]
         return p, detect(p)
     if fmt in specs:
         return p, specs[fmt]
-    raise FormatError(f"unknown format {fmt!r}; use one of: {', '.join(specs)}")
+    raise FormatError(f"unknown format {quote(fmt)}; use one of: {', '.join(specs)}")
 
 
 def read_corpus(

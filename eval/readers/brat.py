@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import FormatError
+from ..errors import FormatError, quote
+from ..limits import offset_problem
 from ..model import Document, Entity
 from . import ReaderSpec, Reading, ReadOptions, Reference, register
 
@@ -42,9 +43,14 @@ def _text_bound(line: str, where: str) -> Entity:
         )
     found = _OFFSETS.fullmatch(offsets)
     if found is None:
-        raise FormatError(f"{where}: {ident} offsets {offsets!r} are not 'START END' (two whole numbers)")
+        raise FormatError(f"{where}: {ident} offsets {quote(offsets)} are not 'START END' (two whole numbers)")
+    start, end = int(found.group(1)), int(found.group(2))
+    for value, what in ((start, "start"), (end, "end")):
+        problem = offset_problem(value, f"{ident} {what}")
+        if problem is not None:
+            raise FormatError(f"{where}: {problem}; fix the offsets")
     text = fields[2] if len(fields) > 2 else None
-    return Entity(int(found.group(1)), int(found.group(2)), label, ident, text)
+    return Entity(start, end, label, ident, text)
 
 
 def read_ann(ann: Path, reference: Reference | None = None) -> Document:
@@ -63,12 +69,12 @@ def read_ann(ann: Path, reference: Reference | None = None) -> Document:
         line = raw.rstrip("\r")
         if not line.strip():
             continue
-        where = f"{ann}:{line_no}: document {doc_id!r}"
+        where = f"{ann}:{line_no}: document {quote(doc_id)}"
         if line[0] in _IGNORED:
             continue
         if line[0] != "T":
             raise FormatError(
-                f"{where}: {line[:30]!r} is not a brat annotation (ids start with T, R, E, A, M, N, # "
+                f"{where}: {quote(line[:30])} is not a brat annotation (ids start with T, R, E, A, M, N, # "
                 "or *); fix or remove the line"
             )
         entity = _text_bound(line, where)
@@ -92,7 +98,7 @@ def read_brat(path: Path, reference: Reference | None = None) -> list[Document]:
     for ann in anns:
         if ann.stem in first_seen:
             raise FormatError(
-                f"{ann}: document id {ann.stem!r} is also {first_seen[ann.stem]}; "
+                f"{ann}: document id {quote(ann.stem)} is also {first_seen[ann.stem]}; "
                 "document ids are file stems, so rename one of them"
             )
         first_seen[ann.stem] = ann

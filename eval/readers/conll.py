@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from ..errors import FormatError
+from ..errors import FormatError, quote
 from ..model import Document, Entity
 from . import BioMode, BioStyle, ReaderSpec, ReadFn, Reading, ReadOptions, Reference, register
 
@@ -137,17 +137,17 @@ def decode_tags(
     parsed = [_parse_raw(tag, style) for tag in tags]
     for tag, p in zip(tags, parsed, strict=True):
         if p is None:
-            raise ValueError(f"not a tag: {tag!r}")
+            raise ValueError(f"not a tag: {quote(tag)}")
     letters = [p[0] for p in parsed if p is not None]
     labels = [p[1] for p in parsed if p is not None]
     if mode is BioMode.STRICT:
         if scheme is TagScheme.AUTO:
             scheme = strict_scheme(letters) or TagScheme.AUTO
         if scheme not in _RULES:
-            raise ValueError(f"strict decoding cannot tell the scheme of {list(tags)!r}")
+            raise ValueError(f"strict decoding cannot tell the scheme of {quote(list(tags))}")
         for tag, letter in zip(tags, letters, strict=True):
             if letter not in _STRICT_LEGAL[scheme]:
-                raise ValueError(f"tag {tag!r} is not legal in {scheme.value.upper()}")
+                raise ValueError(f"tag {quote(tag)} is not legal in {scheme.value.upper()}")
         return _strict_chunks(letters, labels, _RULES[scheme])
     return _chunks([_CANONICAL.get(x, "O") for x in letters], labels)
 
@@ -284,7 +284,7 @@ def detect_scheme(sentences: Iterable[Sequence[str]]) -> TagScheme:
         for tag in tags:
             parsed = _parse_tag(tag)
             if parsed is None:
-                raise ValueError(f"not a tag: {tag!r}")
+                raise ValueError(f"not a tag: {quote(tag)}")
             letter, label = parsed
             if letter in ("E", "S"):
                 return TagScheme.BILOU
@@ -347,7 +347,7 @@ def _lines(path: Path, style: BioStyle = BioStyle.PREFIX) -> Iterator[_Line]:
                 if not in_sentence and not looks_like_token:
                     continue  # a comment
             if len(cols) < 2:
-                msg = f"{name}:{line_no}: one column {first!r}; write the token, whitespace, then its tag"
+                msg = f"{name}:{line_no}: one column {quote(first)}; write the token, whitespace, then its tag"
                 raise FormatError(msg)
             in_sentence = True
             yield _Line(_Kind.TOKEN, line_no, first, cols[-1])
@@ -390,9 +390,9 @@ def _strict_scheme_of(path: Path, style: BioStyle) -> TagScheme:
 def _bad_tag(tag: str, style: BioStyle = BioStyle.PREFIX) -> str:
     if style is BioStyle.SUFFIX:
         expected = "'O', a lone B, I, L, U, E or S, or a type followed by -B, -I, -L, -U, -E or -S (as in 'PER-B')"
-        return f"tag {tag!r} is not {expected}; fix the last column (or drop --bio-style suffix)"
+        return f"tag {quote(tag)} is not {expected}; fix the last column (or drop --bio-style suffix)"
     expected = "'O' or B-, I-, L-, U-, E- or S- followed by a type (as in 'B-PER')"
-    return f"tag {tag!r} is not {expected}; fix the last column"
+    return f"tag {quote(tag)} is not {expected}; fix the last column"
 
 
 class _Decoding:
@@ -414,7 +414,7 @@ class _Decoding:
             raise ValueError(_bad_tag(tag, self.style))
         if parsed[0] not in self.legal:
             mode = " strict" if self.strict else ""
-            raise ValueError(f"tag {tag!r} is not legal in{mode} {self.scheme.value.upper()}; {self._hint()}")
+            raise ValueError(f"tag {quote(tag)} is not legal in{mode} {self.scheme.value.upper()}; {self._hint()}")
         checked = parsed if self.strict else (_CANONICAL.get(parsed[0], "O"), parsed[1])
         self.tags[tag] = checked
         return checked
@@ -440,7 +440,7 @@ class _Doc:
         self.ends: list[int] = []
 
     def _fail(self, line: int, message: str) -> FormatError:
-        return FormatError(f"{self.name}:{line}: document {self.id!r}: {message}")
+        return FormatError(f"{self.name}:{line}: document {quote(self.id)}: {message}")
 
     def add(self, token: str, tag: str, line: int) -> None:
         parsed = self.tags.get(tag) or self._check_tag(tag, line)
@@ -472,7 +472,7 @@ class _Doc:
         there = text[at : at + _SNIPPET]
         raise self._fail(
             line,
-            f"token {token!r} not found in the gold text at offset {at} (text there: {there!r}); "
+            f"token {quote(token)} not found in the gold text at offset {at} (text there: {quote(there)}); "
             "the token file must tokenise the same text",
         )
 
@@ -557,13 +557,13 @@ def _read(path: Path, reference: Reference | None, scheme: TagScheme, mode: BioM
             doc_id = item.first
             if doc_id in first_seen:
                 raise FormatError(
-                    f"{name}:{item.line}: document {doc_id!r} appears again (first at line "
+                    f"{name}:{item.line}: document {quote(doc_id)} appears again (first at line "
                     f"{first_seen[doc_id]}); write each document once"
                 )
             gold = reference.get(doc_id)
             if gold is None:
                 raise FormatError(
-                    f"{name}:{item.line}: document {doc_id!r} is not in the gold set; the id after "
+                    f"{name}:{item.line}: document {quote(doc_id)} is not in the gold set; the id after "
                     "-DOCSTART- or in '# doc_id = ...' must be a gold document id"
                 )
             first_seen[doc_id] = item.line
@@ -580,7 +580,7 @@ def _short_note(name: str, short: list[tuple[str, int, int]]) -> tuple[str, ...]
     if not short:
         return ()
     total = sum(missing for _, missing, _ in short)
-    shown = ", ".join(f"{doc_id!r} ({missing} of {length})" for doc_id, missing, length in short[:_SHOWN])
+    shown = ", ".join(f"{quote(doc_id)} ({missing} of {length})" for doc_id, missing, length in short[:_SHOWN])
     more = f" and {len(short) - _SHOWN} more" if len(short) > _SHOWN else ""
     return (
         f"{name}: the tokens of {len(short)} document(s) stop before the text ends, leaving {total} "

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..errors import FormatError
+from ..errors import FormatError, quote
 from ..model import Document, Entity
 from . import ReaderSpec, Reading, ReadOptions, Reference, register
 
@@ -65,7 +65,7 @@ def read_docbin(path: Path, reference: Reference | None = None) -> list[Document
                 )
             doc_id = same[0]
         if not isinstance(doc_id, str):
-            raise FormatError(f"{name}:{n}: Doc {n} has the id {doc_id!r}; the id must be a string")
+            raise FormatError(f"{name}:{n}: Doc {n} has the id {quote(doc_id)}; the id must be a string")
         ents = tuple(Entity(e.start_char, e.end_char, e.label_, None, e.text) for e in doc.ents)
         out.append(Document(doc_id, doc.text, ents, path=name, line=n))
     return out

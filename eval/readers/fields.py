@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import FormatError, UsageError
+from ..errors import FormatError, UsageError, quote
 from ..model import Document
 from . import ReaderSpec, Reading, ReadOptions, Reference, register
 from .jsonl import json_records, parse_record
@@ -36,12 +36,14 @@ def parse_fields(spec: str) -> dict[str, str]:
             continue
         key, eq, path = (x.strip() for x in item.partition("="))
         if not eq or not key or not path or any(not part for part in path.split(".")):
-            raise UsageError(f"--pred-fields: {item!r} is not FIELD=dotted.path (as in 'entities=output.entities')")
+            raise UsageError(
+                f"--pred-fields: {quote(item)} is not FIELD=dotted.path (as in 'entities=output.entities')"
+            )
         if key not in DOCUMENT_FIELDS and key not in ENTITY_FIELDS:
             names = ", ".join([*DOCUMENT_FIELDS, *ENTITY_FIELDS])
-            raise UsageError(f"--pred-fields: unknown field {key!r}; map one of {names}")
+            raise UsageError(f"--pred-fields: unknown field {quote(key)}; map one of {names}")
         if key in out:
-            raise UsageError(f"--pred-fields: {key!r} is mapped twice; map each field once")
+            raise UsageError(f"--pred-fields: {quote(key)} is mapped twice; map each field once")
         out[key] = path
     if not out:
         raise UsageError("--pred-fields is empty; write FIELD=dotted.path pairs separated by commas")
@@ -74,17 +76,17 @@ def _remap(obj: Any, fields: Mapping[str, str], reference: Reference) -> dict[st
         value = _get(obj, path)
         if value is _MISSING:
             if name == "id":
-                raise _Bad(f"no {path!r} (the document id{_from(fields, key)})")
+                raise _Bad(f"no {quote(path)} (the document id{_from(fields, key)})")
             continue
         record[name] = value
     doc_id = record.get("id")
     if "text" not in record and isinstance(doc_id, str | int) and str(doc_id) in reference:
         record["text"] = reference[str(doc_id)].text
     if "entities" in fields and "entities" not in record:
-        raise _Bad(f"no {fields['entities']!r} (the entity list{_from(fields, 'entities')})")
+        raise _Bad(f"no {quote(fields['entities'])} (the entity list{_from(fields, 'entities')})")
     raw = record.get("entities", [])
     if not isinstance(raw, list):
-        raise _Bad(f"{fields.get('entities', 'entities')!r} must be a list of entity objects")
+        raise _Bad(f"{quote(fields.get('entities', 'entities'))} must be a list of entity objects")
     record["entities"] = [_entity(e, i, fields) for i, e in enumerate(raw)]
     return record
 
@@ -98,7 +100,7 @@ def _entity(e: Any, i: int, fields: Mapping[str, str]) -> Any:
         value = _get(e, path)
         if value is _MISSING:
             if name in fields and name in ("label", "start", "end"):
-                raise _Bad(f"entities[{i}] has no {path!r} (its {name}{_from(fields, name)})")
+                raise _Bad(f"entities[{i}] has no {quote(path)} (its {name}{_from(fields, name)})")
             continue
         out[name] = value
     return out

@@ -19,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..errors import FormatError
+from ..errors import FormatError, quote
 from ..model import Document
 from . import ReaderSpec, Reading, ReadOptions, Reference, register
 from .jsonl import json_records, parse_record
@@ -33,14 +33,14 @@ class _Bad(Exception):
 
 def _number(v: Any, what: str) -> float:
     if isinstance(v, bool) or not isinstance(v, int | float) or not 0.0 <= v <= 1.0:
-        raise _Bad(f"{what} must be a number between 0 and 1, got {v!r}")
+        raise _Bad(f"{what} must be a number between 0 and 1, got {quote(v)}")
     return float(v)
 
 
 def _offset(v: Any, what: str) -> int:
     if type(v) is not int:
         hint = "; run the pipeline with a fast tokenizer, which gives offsets" if v is None else ""
-        raise _Bad(f"{what} must be an integer, got {v!r}{hint}")
+        raise _Bad(f"{what} must be an integer, got {quote(v)}{hint}")
     return v
 
 
@@ -60,14 +60,14 @@ class _Piece:
             raise _Bad(f"{where} must be an object")
         tag = e.get("entity")
         if not isinstance(tag, str) or not tag:
-            raise _Bad(f"{where}.entity must be a tag string such as 'B-PER', got {tag!r}")
+            raise _Bad(f"{where}.entity must be a tag string such as 'B-PER', got {quote(tag)}")
         self.tag = tag
         self.score = _number(e.get("score"), f"{where}.score")
         self.start = _offset(e.get("start"), f"{where}.start")
         self.end = _offset(e.get("end"), f"{where}.end")
         index = e.get("index")
         if index is not None and type(index) is not int:
-            raise _Bad(f"{where}.index must be an integer, got {index!r}")
+            raise _Bad(f"{where}.index must be an integer, got {quote(index)}")
         self.index: int | None = index
 
 
@@ -111,7 +111,7 @@ def _aggregated(e: dict[str, Any], i: int) -> dict[str, Any]:
     where = f"entities[{i}]"
     label = e.get("entity_group")
     if not isinstance(label, str) or not label:
-        raise _Bad(f"{where}.entity_group must be a label string, got {label!r}")
+        raise _Bad(f"{where}.entity_group must be a label string, got {quote(label)}")
     return {
         "start": _offset(e.get("start"), f"{where}.start"),
         "end": _offset(e.get("end"), f"{where}.end"),
@@ -122,12 +122,12 @@ def _aggregated(e: dict[str, Any], i: int) -> dict[str, Any]:
 
 def _record(obj: Any, reference: Reference) -> dict[str, Any]:
     if not isinstance(obj, dict):
-        raise _Bad("each line must be a JSON object {\"id\", \"entities\"}")
+        raise _Bad('each line must be a JSON object {"id", "entities"}')
     doc_id = obj.get("id")
     if isinstance(doc_id, int) and not isinstance(doc_id, bool):
         doc_id = str(doc_id)
     if not isinstance(doc_id, str):
-        raise _Bad(f"id must be a string, got {doc_id!r}; add the gold document's id to each line")
+        raise _Bad(f"id must be a string, got {quote(doc_id)}; add the gold document's id to each line")
     gold = reference.get(doc_id)
     text = obj.get("text")
     if text is None:
@@ -135,7 +135,7 @@ def _record(obj: Any, reference: Reference) -> dict[str, Any]:
             raise _Bad("this id is not in the gold set (and the line has no text); use the gold document ids")
         text = gold.text
     if not isinstance(text, str):
-        raise _Bad(f"text must be a string, got {text!r}")
+        raise _Bad(f"text must be a string, got {quote(text)}")
     raw = obj.get("entities", [])
     if not isinstance(raw, list):
         raise _Bad("entities must be the list the pipeline returned")
@@ -158,7 +158,7 @@ def read_huggingface(path: Path, reference: Reference | None = None) -> list[Doc
             record = _record(obj, reference or {})
         except _Bad as exc:
             ident = obj.get("id") if isinstance(obj, dict) else None
-            doc = f" document {ident!r}:" if ident is not None else ""
+            doc = f" document {quote(ident)}:" if ident is not None else ""
             raise FormatError(
                 f"{name}:{line_no}:{doc} {exc}; fix the record (see docs/formats-readers.md, Hugging Face)"
             ) from None

@@ -16,7 +16,8 @@ from typing import Any, BinaryIO
 import msgspec
 import orjson
 
-from ..errors import FormatError
+from ..errors import FormatError, Problem, quote
+from ..limits import INT64_MAX, json_problem, offset_problem
 from ..model import EMPTY, Argument, Document, Entity, Event, Mention, Span
 from ..table import EVENTS_OF, PLAIN_DECODER, Table, TableBuilder, missing_text, needs_record
 from . import ReaderSpec, Reading, ReadOptions, Reference, register
@@ -29,8 +30,13 @@ class _Bad(Exception):
 
 
 def _int(v: Any, what: str) -> int:
+    if type(v) is float and abs(v) >= 2**63:  # orjson reads an integer beyond 64 bits as a float
+        raise _Bad(f"{what} is outside the 64-bit integer range (the limit is {INT64_MAX:,})")
     if type(v) is not int:
-        raise _Bad(f"{what} must be an integer, got {v!r}")
+        raise _Bad(f"{what} must be an integer, got {quote(v)}")
+    problem = offset_problem(v, what)
+    if problem is not None:
+        raise _Bad(problem)
     return v
 
 
@@ -38,7 +44,7 @@ def _str(v: Any, what: str, *, optional: bool = False) -> Any:
     if v is None and optional:
         return None
     if not isinstance(v, str):
-        raise _Bad(f"{what} must be a string, got {v!r}")
+        raise _Bad(f"{what} must be a string, got {quote(v)}")
     return v
 
 
@@ -46,7 +52,7 @@ def _score(v: Any, what: str) -> float | None:
     if v is None:
         return None
     if isinstance(v, bool) or not isinstance(v, int | float) or not 0.0 <= v <= 1.0:
-        raise _Bad(f"{what} must be a number between 0 and 1, got {v!r}")
+        raise _Bad(f"{what} must be a number between 0 and 1, got {quote(v)}")
     return float(v)
 
 
@@ -123,43 +129,62 @@ def _event(ev: Any, i: int) -> Event:
     )
 
 
+def _document(obj: Any, path: str, line: int, texts: Mapping[str, str] | None) -> tuple[Document | None, list[str]]:
+    """The document of one JSON object, or None and every structural problem found in it."""
+    if not isinstance(obj, dict):
+        return None, ["each line must be a JSON object"]
+    bad: list[str] = []
+
+    def attempt(make: Any, *args: Any) -> Any:
+        try:
+            return make(*args)
+        except _Bad as exc:
+            bad.append(str(exc))
+            return None
+
+    doc_id = obj.get("id")
+    if isinstance(doc_id, int) and not isinstance(doc_id, bool):
+        doc_id = str(doc_id)
+    doc_id = attempt(_str, doc_id, "id")
+    if obj.get("text") is None and doc_id is not None:
+        text = texts.get(doc_id) if texts is not None else None
+        if text is None:
+            raise missing_text(path, line, doc_id, gold=texts is None)
+    else:
+        text = attempt(_str, obj.get("text"), "text")
+    entities: list[Entity] = []
+    mentions: list[Mention] = []
+    raw_entities = obj.get("entities", [])
+    if not isinstance(raw_entities, list):
+        bad.append("entities must be a list")
+        raw_entities = []
+    for i, e in enumerate(raw_entities):
+        item = attempt(_entity, e, i)
+        if item is not None:
+            (mentions if isinstance(item, Mention) else entities).append(item)
+    raw_events = obj.get("events", [])
+    if not isinstance(raw_events, list):
+        bad.append("events must be a list")
+        raw_events = []
+    events = [attempt(_event, ev, i) for i, ev in enumerate(raw_events)]
+    if bad:
+        return None, bad
+    extra = {k: v for k, v in obj.items() if k not in _KNOWN} if len(obj) > 3 else EMPTY
+    return Document(doc_id, text, tuple(entities), tuple(events), tuple(mentions), extra or EMPTY, path, line), []
+
+
 def parse_record(obj: Any, path: str, line: int, *, texts: Mapping[str, str] | None = None) -> Document:
-    """One canonical JSON object -> Document (raises FormatError naming path:line).
+    """One canonical JSON object -> Document; a FormatError lists every problem, at ``path:line``.
 
     ``texts`` (document id -> gold text) supplies the text of a record that has none.
     """
-    try:
-        if not isinstance(obj, dict):
-            raise _Bad("each line must be a JSON object")
-        doc_id = obj.get("id")
-        if isinstance(doc_id, int) and not isinstance(doc_id, bool):
-            doc_id = str(doc_id)
-        doc_id = _str(doc_id, "id")
-        if obj.get("text") is None:
-            gold_text = texts.get(doc_id) if texts is not None else None
-            if gold_text is None:
-                raise missing_text(path, line, doc_id, gold=texts is None)
-            text = gold_text
-        else:
-            text = _str(obj.get("text"), "text")
-        raw_entities = obj.get("entities", [])
-        if not isinstance(raw_entities, list):
-            raise _Bad("entities must be a list")
-        entities: list[Entity] = []
-        mentions: list[Mention] = []
-        for i, e in enumerate(raw_entities):
-            item = _entity(e, i)
-            (mentions if isinstance(item, Mention) else entities).append(item)  # type: ignore[arg-type]
-        raw_events = obj.get("events", [])
-        if not isinstance(raw_events, list):
-            raise _Bad("events must be a list")
-        events = tuple(_event(ev, i) for i, ev in enumerate(raw_events))
-        extra = {k: v for k, v in obj.items() if k not in _KNOWN} if len(obj) > 3 else EMPTY
-        return Document(doc_id, text, tuple(entities), events, tuple(mentions), extra or EMPTY, path, line)
-    except _Bad as exc:
-        ident = obj.get("id") if isinstance(obj, dict) else None
-        doc = f" document {ident!r}:" if ident is not None else ""
-        raise FormatError(f"{path}:{line}:{doc} {exc}; fix the record (see docs/formats.md)") from None
+    doc, bad = _document(obj, path, line, texts)
+    if doc is not None:
+        return doc
+    ident = obj.get("id") if isinstance(obj, dict) else None
+    doc_id = None if ident is None else ident if isinstance(ident, str) else repr(ident)
+    where = f"{path}:{line}"
+    raise FormatError([Problem(where, f"{msg}; fix the record (see docs/formats.md)", doc_id) for msg in bad])
 
 
 def parse_line(raw: bytes, path: str, line: int, *, texts: Mapping[str, str] | None = None) -> Document:
@@ -167,7 +192,8 @@ def parse_line(raw: bytes, path: str, line: int, *, texts: Mapping[str, str] | N
     try:
         obj = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise FormatError(f"{path}:{line}: not valid JSON ({exc}); write one JSON object per line") from None
+        message = f"not valid JSON ({json_problem(exc)}); write one JSON object per line"
+        raise FormatError([Problem(f"{path}:{line}", message)]) from None
     return parse_record(obj, path, line, texts=texts)
 
 
@@ -193,13 +219,20 @@ def json_records(path: Path) -> Iterator[tuple[int, Any]]:
 
 
 def read_jsonl(path: Path, reference: Reference | None = None) -> list[Document]:
+    """Every document of the file; a FormatError lists every bad line (reading goes on past one)."""
     docs: list[Document] = []
+    problems: list[str] = []
     name = str(path)
     texts = {doc_id: d.text for doc_id, d in reference.items()} if reference is not None else None
     with _open(path) as f:
         for line_no, raw in enumerate(f, 1):
             if raw.strip():
-                docs.append(parse_line(raw, name, line_no, texts=texts))
+                try:
+                    docs.append(parse_line(raw, name, line_no, texts=texts))
+                except FormatError as exc:
+                    problems += exc.lines()
+    if problems:
+        raise FormatError(problems)
     return docs
 
 
@@ -225,25 +258,29 @@ def read_table(path: Path, *, sha256: str = "", reference: Mapping[str, str] | N
     The file is read in blocks of whole lines. A block of plain records (entities with offsets,
     no events) is decoded in one typed ``msgspec`` call and taken column-wise; any other block
     — events, offset-free mentions, blank lines, or something malformed — is read line by line
-    with ``parse_record``, whose checks name the line and the problem. With ``reference``
+    with ``parse_record``, whose checks name the line and the problem; a bad line does not stop
+    the reading: one FormatError at the end lists the problems of every bad line. With ``reference``
     (document id -> gold text), an equal text shares the gold's string instead of a copy.
     The sha256 of the file is computed in the same pass unless given.
     """
     name = str(path)
     builder = TableBuilder(reference, path=name)
+    problems: list[str] = []
     digest = hashlib.sha256()
     line_no = 1
     for block in _blocks(path, digest):
         n_lines = block.count(b"\n") + (not block.endswith(b"\n"))
         try:
             docs = PLAIN_DECODER.decode_lines(block)
-        except (msgspec.DecodeError, msgspec.ValidationError):
+        except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):  # the exact parser says why
             docs = None
         if docs is not None and len(docs) == n_lines and not any(map(EVENTS_OF, docs)):
             builder.add_block(docs, line_no)
         else:
-            _read_lines(block, line_no, builder, name)
+            problems += _read_lines(block, line_no, builder, name)
         line_no += n_lines
+    if problems:
+        raise FormatError(problems)
     return builder.build(path=name, format="jsonl", sha256=sha256 or digest.hexdigest())
 
 
@@ -263,20 +300,28 @@ def _blocks(path: Path, digest: Any) -> Iterator[bytes]:
         yield rest
 
 
-def _read_lines(block: bytes, first_line: int, builder: TableBuilder, name: str) -> None:
-    """Records one by one: plain ones column-wise, the rest through the exact parser."""
+def _read_lines(block: bytes, first_line: int, builder: TableBuilder, name: str) -> list[str]:
+    """Records one by one: plain ones column-wise, the rest through the exact parser.
+
+    Returns the problems of the lines that could not be read (the others are added)."""
+    problems: list[str] = []
     for line_no, raw in enumerate(block.splitlines(), first_line):
         if not raw.strip():
             continue
         try:
             plain = PLAIN_DECODER.decode(raw)
-        except (msgspec.DecodeError, msgspec.ValidationError):
+        except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
             plain = None
         if plain is not None and not plain.events:
             builder.add_block([plain], line_no)
             continue
-        whole = parse_line(raw, name, line_no, texts=builder.reference)
+        try:
+            whole = parse_line(raw, name, line_no, texts=builder.reference)
+        except FormatError as exc:
+            problems += exc.lines()
+            continue
         spans = [(e.start, e.end, e.label) for e in whole.entities]
         texts, scores = [e.text for e in whole.entities], [e.score for e in whole.entities]
         record = whole if needs_record(whole) else None
         builder.add(whole.id, whole.text, line_no, spans, texts, record, whole.extra, scores=scores)
+    return problems

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from ..errors import FormatError, UsageError
+from ..errors import FormatError, UsageError, quote
 from ..labelstudio import TEXT_NAME, BadResult, prediction_record
 from ..model import Document
 from . import ReaderSpec, Reading, ReadOptions, Reference, register
@@ -50,10 +50,12 @@ def _predictions(path: Path, index: int, task: Any) -> tuple[Any, list[dict[str,
 
 
 def _version(path: Path, versions: Counter[str], wanted: str | None) -> str:
-    listed = ", ".join(f"{v!r} ({n} tasks)" for v, n in sorted(versions.items()))
+    listed = ", ".join(f"{quote(v)} ({n} tasks)" for v, n in sorted(versions.items()))
     if wanted is not None:
         if wanted not in versions:
-            raise UsageError(f"{path}: no prediction has model version {wanted!r}; the export has {listed or 'none'}")
+            raise UsageError(
+                f"{path}: no prediction has model version {quote(wanted)}; the export has {listed or 'none'}"
+            )
         return wanted
     if not versions:
         raise FormatError(f"{path}: the export holds no predictions; push them with annotate push --predictions")
@@ -90,14 +92,14 @@ def read_label_studio(path: Path, options: ReadOptions) -> Reading:
             record, fixed = prediction_record(str(doc_id), text, pred.get("result"), event_types=options.event_types)
         except BadResult as exc:
             raise FormatError(
-                f"{name}: task {task_id} (document {str(doc_id)!r}), prediction {pred.get('id')} of model version "
-                f"{version!r}: {exc}; fix the prediction in Label Studio or the file that was pushed"
+                f"{name}: task {task_id} (document {quote(str(doc_id))}), prediction {pred.get('id')} of model version "
+                f"{quote(version)}: {exc}; fix the prediction in Label Studio or the file that was pushed"
             ) from None
         repaired += fixed
         docs.append(parse_record(record, name, index))
     notes = []
     if without:
-        notes.append(f"{name}: {without} task(s) have no prediction of model version {version!r}; not scored")
+        notes.append(f"{name}: {without} task(s) have no prediction of model version {quote(version)}; not scored")
     if repaired:
         notes.append(f"{name}: {repaired} predicted region(s) had UTF-16 offsets, read as code points")
     return Reading(docs, tuple(notes))

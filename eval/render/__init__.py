@@ -13,7 +13,7 @@ import enum
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import UsageError, quote
 from ..report import Report
 from .csv import render_csv
 from .html import render_html
@@ -53,7 +53,7 @@ class OutputFormat(enum.Enum):
             return cls(name.strip().lower())
         except ValueError:
             choices = ", ".join(f.value for f in cls)
-            raise UsageError(f"unknown report format {name!r}; use one of: {choices}") from None
+            raise UsageError(f"unknown report format {quote(name)}; use one of: {choices}") from None
 
     @classmethod
     def for_path(cls, path: str | Path) -> OutputFormat:
@@ -64,7 +64,7 @@ class OutputFormat(enum.Enum):
                 return fmt
         known_list = ", ".join(sorted(set(_SUFFIXES.values())))
         raise UsageError(
-            f"{path}: cannot tell the report format from {suffix or 'no extension'!r}; "
+            f"{path}: cannot tell the report format from {quote(suffix or 'no extension')}; "
             f"use one of {known_list} or pass --format"
         )
 

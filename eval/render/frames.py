@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..counts import PRF, Counts, Metrics, Scheme
-from ..errors import UsageError
+from ..errors import UsageError, quote
 from ..report import Confusion, Report
 from .common import confusion_axis, error_labels, event_metric_names, schemes_of
 from .json import CHECK_KEYS, COMPARISON_KEYS, EVENT_ERROR_KEYS, GROUNDING_KEYS, POINT_KEYS
@@ -78,7 +78,7 @@ def to_frame(report: Report, name: str = "micro") -> pd.DataFrame:
 
     spec = FRAMES.get(name)
     if spec is None:
-        raise UsageError(f"no frame {name!r}; use one of {', '.join(FRAMES)}")
+        raise UsageError(f"no frame {quote(name)}; use one of {', '.join(FRAMES)}")
     keys, rows_of = spec
     rows = list(rows_of(report))
     return pd.DataFrame({k: [row[k] for row in rows] for k in keys}, columns=list(keys))

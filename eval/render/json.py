@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from ..counts import PRF, Counts, Scheme
-from ..errors import FormatError
+from ..errors import FormatError, quote
 from ..report import (
     SCHEMA,
     UNDECODABLE_SHOWN,
@@ -132,7 +132,7 @@ def _check_schema(data: Any, source: str) -> None:
     schema = data.get("schema") if isinstance(data, Mapping) else None
     if schema != SCHEMA:
         raise FormatError(
-            f"{source}: not a goldbench report (schema {schema!r}, expected {SCHEMA!r}); "
+            f"{source}: not a goldbench report (schema {quote(schema)}, expected {quote(SCHEMA)}); "
             "pass a JSON report written by `evaluate --format json`"
         )
 
@@ -142,7 +142,7 @@ def _put(out: dict[str, float], prefix: str, by_name: Mapping[str, Any]) -> None
         for ratio in RATIOS:
             value = values[ratio]
             if isinstance(value, bool) or not isinstance(value, int | float):
-                raise TypeError(f"{prefix}.{name}.{ratio} is {value!r}, not a number")
+                raise TypeError(f"{prefix}.{name}.{ratio} is {quote(value)}, not a number")
             out[f"{prefix}.{name}.{ratio}"] = float(value)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..counts import PRF, Counts, Scheme
-from ..errors import UsageError
+from ..errors import UsageError, quote
 from ..quality import Edits, QualityReport, Scores
 from .common import number, optional_number
 
@@ -37,7 +37,7 @@ class QualityFormat(enum.Enum):
             return cls(name.strip().lower())
         except ValueError:
             choices = ", ".join(f.value for f in cls)
-            raise UsageError(f"unknown quality report format {name!r}; use one of: {choices}") from None
+            raise UsageError(f"unknown quality report format {quote(name)}; use one of: {choices}") from None
 
 
 @dataclass(frozen=True, slots=True)
