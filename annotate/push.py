@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 from eval.errors import FormatError, Problem, UsageError, ValidationError
 from eval.io import GOLD_DOCUMENTS
 from eval.model import Document
-from eval.readers.jsonl import read_jsonl
+from eval.readers.jsonl import read_gold_documents, read_jsonl
 
 from .client import Client, PredictionIn, Progress, Project, TaskRef, text_sha256
 from .convert_push import document_problems, document_results, document_to_results, document_to_task
@@ -63,7 +63,7 @@ def _read_txt(path: Path) -> list[Document]:
 def _read_folder(path: Path) -> list[Document]:
     """A gold folder (``documents.jsonl``) or a folder of ``.txt`` articles."""
     if (path / GOLD_DOCUMENTS).is_file():
-        return read_jsonl(path / GOLD_DOCUMENTS)
+        return read_gold_documents(path)  # its manifest must agree
     files = sorted(path.glob("*.txt"))
     if not files:
         raise UsageError(f"{path}: holds neither {GOLD_DOCUMENTS} nor .txt files; nothing to push")

@@ -12,9 +12,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from .io import WriteSet
+    from .report import Report
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT = 0, 1, 2
 
@@ -195,12 +199,27 @@ def evaluate_cli(
     from .counts import Scheme
     from .errors import GoldbenchError, UsageError
     from .grounding import Policy
+    from .io import WriteSet
     from .labelmap import parse_label_map
     from .pipeline import Options, evaluate, evaluate_extractor
     from .report import Level
-    from .track import TrackOptions, track
+    from .track import TrackOptions, gate_inputs, track
 
     try:
+        # Everything that can be checked without the corpus is checked first: output paths,
+        # gate options and the baseline (scoring a big corpus takes minutes).
+        outputs = WriteSet({"--out": out, "--junit": junit, "--html": html, "--history": history})
+        if (pred is None) == (extractor is None):
+            raise UsageError("give either PRED (a predictions file) or --extractor, not both and not neither")
+        tracking = TrackOptions(
+            baseline=str(baseline) if baseline else None,
+            fail_under=tuple(fail_under or ()),
+            fail_over=tuple(fail_over or ()),
+            max_drop=tuple(max_drop or ()),
+            bootstrap=bootstrap,
+            seed=seed,
+        )
+        inputs = gate_inputs(tracking)
         read, pred_format = _read_options(pred_format, pred_fields, bio_mode, bio_style, model_version)
         options = Options(
             label_map=parse_label_map(label_map) if label_map is not None else None,
@@ -222,8 +241,6 @@ def evaluate_cli(
             read=read,
             slice_by=tuple(slice_by or ()),
         )
-        if (pred is None) == (extractor is None):
-            raise UsageError("give either PRED (a predictions file) or --extractor, not both and not neither")
         if on_bad_output is BadOutputName.skip and extractor is None:
             raise UsageError("--on-bad-output applies to --extractor output; a PRED file must be valid as a whole")
         if extractor is not None:
@@ -242,21 +259,8 @@ def evaluate_cli(
             assert pred is not None
             outcome = evaluate(gold, pred, options=options)
         other = evaluate(gold, against, options=options, gold=outcome.gold) if against is not None else None
-        tracking = TrackOptions(
-            baseline=str(baseline) if baseline else None,
-            fail_under=tuple(fail_under or ()),
-            fail_over=tuple(fail_over or ()),
-            max_drop=tuple(max_drop or ()),
-            bootstrap=bootstrap,
-            seed=seed,
-        )
-        report = track(outcome, options=tracking, against=other)
-        _emit(report, fmt, out, junit=junit, html=html)
-        if history is not None:
-            from .history import append_history
-            from .render.json import report_to_dict
-
-            append_history(history, report_to_dict(report), model=model)
+        report = track(outcome, options=tracking, against=other, inputs=inputs)
+        _emit(report, fmt, outputs, model=model)
     except GoldbenchError as exc:
         fail(exc.lines())
     if report.gate is not None and not report.gate.passed:
@@ -312,18 +316,22 @@ def _progress(what: str) -> Iterator[Callable[[int, int], None]]:
         yield advance
 
 
-def _emit(report: Any, fmt: Format, out: Path | None, *, junit: Path | None, html: Path | None) -> None:
-    """Render everything first, then write each file atomically: nothing half-written."""
-    from .io import atomic_write
+def _emit(report: Report, fmt: Format, outputs: WriteSet, *, model: str | None) -> None:
+    """Render everything first, then write every file of the run at once (``WriteSet``)."""
     from .render import OutputFormat, render
 
-    files = {path: render(report, OutputFormat(kind)) for path, kind in ((junit, "junit"), (html, "html")) if path}
+    for option, kind in (("--junit", "junit"), ("--html", "html")):
+        if option in outputs.paths:
+            outputs.add(option, render(report, OutputFormat(kind)))
+    out = outputs.paths.get("--out")
     text = None if fmt is Format.table and out is None else render(report, OutputFormat(fmt.value))
-    if out is not None:
-        files[out] = text or ""
-    for path, content in files.items():
-        with atomic_write(path) as f:
-            f.write(content)
+    outputs.add("--out", text or "")
+    if "--history" in outputs.paths:
+        from .history import history_row
+        from .render.json import report_to_dict
+
+        outputs.append("--history", history_row(report_to_dict(report), model=model).line())
+    outputs.commit()
     if out is None and text is not None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     elif out is None:
@@ -347,8 +355,10 @@ def history_cli(
 ) -> None:
     from .errors import GoldbenchError
     from .history import plot_history, read_history
+    from .io import WriteSet
 
     try:
+        WriteSet({"--plot": plot})  # checked before reading
         rows = read_history(file)
         metrics = list(metric or ["entities.strict.f1"])
         for row in rows:

@@ -26,6 +26,7 @@ metrics the default ``--max-drop`` covers, how missing values and a different go
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -411,13 +412,17 @@ def _metric(path: str, *, option: str) -> str:
     )
 
 
+_DECIMAL = re.compile(r"\s*(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*", re.ASCII)
+
+
 def _fraction(raw: str, *, item: str, option: str) -> float:
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
+    """A number in [0, 1] written with ASCII digits (``float`` would take "٠.٨", "1_0", "nan")."""
+    value = float(raw) if _DECIMAL.fullmatch(raw) else math.nan
     if not 0.0 <= value <= 1.0:
-        raise UsageError(f"{option}: {quote(item)} needs a number between 0 and 1, got {quote(raw.strip())}")
+        raise UsageError(
+            f"{option}: {quote(item)} needs a number between 0 and 1, got {quote(raw.strip())}; "
+            "write it in ASCII digits, e.g. 0.80"
+        )
     return value
 
 

@@ -46,6 +46,10 @@ class HistoryRow:
             "metrics": self.metrics,
         }
 
+    def line(self) -> bytes:
+        """The row as one JSONL line, with its newline."""
+        return orjson.dumps(self.as_dict()) + b"\n"
+
 
 class XAxis(enum.Enum):
     """What the trend plot's x axis counts."""
@@ -67,23 +71,36 @@ def append_history(
     ``when`` defaults to now (a naive time is taken as UTC); ``commit`` defaults to
     ``git rev-parse HEAD`` of the working directory, None outside a repository.
     """
-    row = HistoryRow(
+    row = history_row(report_json, model=model, when=when, commit=commit)
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "ab") as f:
+        f.write(row.line())
+    return row
+
+
+def history_row(
+    report_json: Mapping[str, Any],
+    *,
+    model: str | None,
+    when: datetime | None = None,
+    commit: str | None = None,
+) -> HistoryRow:
+    """The history row of this run (``append_history`` without the writing)."""
+    return HistoryRow(
         time=_utc(when if when is not None else datetime.now(UTC)),
         commit=commit if commit is not None else current_commit(),
         gold_sha256=gold_sha256(report_json),
         model=model,
         metrics=micro_metrics(report_json),
     )
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "ab") as f:
-        f.write(orjson.dumps(row.as_dict()) + b"\n")
-    return row
 
 
 def read_history(path: str | Path) -> list[HistoryRow]:
     """The rows of a history file in order; blank lines are skipped, a bad line is a FormatError."""
     p = Path(path)
+    if p.is_dir():
+        raise FormatError(f"{p}: is a folder; pass the history file (JSONL) written by `evaluate --history FILE`")
     if not p.is_file():
         raise FormatError(f"{p}: no such history file; `evaluate --history {p}` creates it")
     rows: list[HistoryRow] = []

@@ -1,23 +1,26 @@
-"""Files: hashing, atomic writes, and gold-set folders (``documents.jsonl`` + ``manifest.json``)."""
+"""Files: hashing, atomic writes (one file, or a run's ``WriteSet``), and gold-set folders
+(``documents.jsonl`` + ``manifest.json``)."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
 import orjson
 
-from .errors import FormatError
+from .errors import FormatError, Problem, UsageError, quote
+from .limits import load_json_file
 from .model import Document
 
 GOLD_DOCUMENTS = "documents.jsonl"
 GOLD_MANIFEST = "manifest.json"
 FORMAT_VERSION = "goldbench.gold/1"
+KNOWN_FORMATS = frozenset({FORMAT_VERSION})
 
 
 def read_yaml(path: str | Path, *, what: str) -> Any:
@@ -77,6 +80,81 @@ def atomic_write(path: str | Path, mode: str = "w", *, permissions: int | None =
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+class WriteSet:
+    """Every output file of one run: checked before any work starts, then written all or none.
+
+    ``WriteSet({"--out": path, "--html": None, ...})`` checks each given path at once (a folder,
+    a parent that is a file, a folder that cannot be written to, one path given twice: a
+    ``UsageError`` naming the option). ``add`` collects contents, ``append`` a line added to
+    a file's current bytes; ``commit`` writes every file to a temporary beside it and renames
+    them into place only once all are written, so a refused or failed run changes nothing.
+    """
+
+    def __init__(self, outputs: Mapping[str, str | Path | None]) -> None:
+        self.paths: dict[str, Path] = {}
+        self._contents: dict[Path, bytes] = {}
+        owner: dict[Path, str] = {}
+        for option, raw in outputs.items():
+            if raw is None:
+                continue
+            path = Path(raw)
+            _check_writable(path, option)
+            key = path.resolve()
+            if key in owner:
+                raise UsageError(f"{option} {path}: the same file as {owner[key]}; give each output its own file")
+            owner[key] = option
+            self.paths[option] = path
+
+    def add(self, option: str, content: str | bytes) -> None:
+        """Content for the file of ``option`` (ignored when that option was not given)."""
+        if option in self.paths:
+            self._contents[self.paths[option]] = content.encode("utf-8") if isinstance(content, str) else content
+
+    def append(self, option: str, line: bytes) -> None:
+        """``line`` added to the end of the file of ``option`` (which may not exist yet)."""
+        path = self.paths.get(option)
+        if path is None:
+            return
+        try:
+            current = path.read_bytes() if path.exists() else b""
+        except OSError as exc:
+            raise UsageError(f"{option} {path}: cannot read it to append ({exc.strerror or exc})") from None
+        self._contents[path] = current + (b"\n" if current and not current.endswith(b"\n") else b"") + line
+
+    def commit(self) -> None:
+        """Write every collected file: all temporaries first, then one rename each."""
+        staged: list[tuple[str, Path]] = []
+        mode = 0o666 & ~current_umask()
+        try:
+            for path, data in self._contents.items():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+                staged.append((tmp, path))
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data)
+                os.chmod(tmp, mode)
+            for tmp, path in staged:
+                os.replace(tmp, path)
+        except OSError as exc:
+            for tmp, _ in staged:
+                Path(tmp).unlink(missing_ok=True)
+            where = exc.filename or "an output file"
+            raise UsageError(f"{where}: cannot write it ({exc.strerror or exc}); no output was written") from None
+
+
+def _check_writable(path: Path, option: str) -> None:
+    """Refuse, before any work, an output path that cannot be written."""
+    if path.is_dir():
+        raise UsageError(f"{option} {path}: is a folder; give the path of a file to write")
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise UsageError(f"{option} {path}: {parent} is a file, not a folder; choose another path")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise UsageError(f"{option} {path}: cannot write in {parent} (permission denied); choose another path")
 
 
 def current_umask() -> int:
@@ -153,12 +231,50 @@ def read_manifest(path: str | Path) -> dict[str, Any] | None:
     """The manifest of a gold folder, or None when ``path`` is a plain file."""
     p = Path(path)
     m = p / GOLD_MANIFEST if p.is_dir() else None
-    if m is None or not m.is_file():
+    if m is None or not m.exists():
         return None
-    try:
-        data = orjson.loads(m.read_bytes())
-    except orjson.JSONDecodeError as exc:
-        raise FormatError(f"{m}: not valid JSON ({exc}); fix or regenerate the manifest") from None
+    data = load_json_file(m, what="a gold-set manifest", hint="fix or regenerate the manifest")
     if not isinstance(data, dict):
         raise FormatError(f"{m}: the manifest must be a JSON object")
     return data
+
+
+def verify_manifest(folder: str | Path, *, sha256: str, count: int) -> dict[str, Any] | None:
+    """The manifest of a gold folder, checked against the documents just read from it.
+
+    Every reader of a gold folder calls this (``evaluate``, ``agreement``, ``annotate``).
+    ``sha256`` and ``count`` are those of the folder's ``documents.jsonl`` as read. The
+    ``format`` must be known, ``documents_sha256`` and ``document_count`` must match, and
+    ``entity_labels`` and ``event_types`` must be lists of non-empty strings. None when
+    ``folder`` is a plain file or holds no manifest; otherwise a FormatError names
+    manifest.json and every field that disagrees.
+    """
+    manifest = read_manifest(folder)
+    if manifest is None:
+        return None
+    where = str(Path(folder) / GOLD_MANIFEST)
+    problems = [Problem(where, f"{key}: {message}") for key, message in _manifest_problems(manifest, sha256, count)]
+    if problems:
+        raise FormatError(problems)
+    return manifest
+
+
+def _manifest_problems(manifest: Mapping[str, Any], sha256: str, count: int) -> Iterator[tuple[str, str]]:
+    fmt = manifest.get("format")
+    if fmt not in KNOWN_FORMATS:
+        known = ", ".join(sorted(KNOWN_FORMATS))
+        yield "format", f"{quote(fmt)} is not a gold-set format this goldbench reads ({known}); upgrade goldbench"
+    recorded = manifest.get("documents_sha256")
+    if recorded != sha256:
+        yield (
+            "documents_sha256",
+            f"{quote(recorded)} does not match {GOLD_DOCUMENTS} (sha256 {sha256}); the documents changed after "
+            "the gold set was written: pull it again, or restore the documents",
+        )
+    recorded_count = manifest.get("document_count")
+    if type(recorded_count) is not int or recorded_count != count:
+        yield "document_count", f"{quote(recorded_count)} does not match {GOLD_DOCUMENTS}, which holds {count}"
+    for key in ("entity_labels", "event_types"):
+        value = manifest.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() == x and x for x in value):
+            yield key, f"must be a list of non-empty labels without surrounding spaces, got {quote(value)}"

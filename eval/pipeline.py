@@ -17,9 +17,9 @@ import numpy as np
 
 from .counts import PRF, Scheme
 from .entities import DocStats, score_entities
-from .errors import Problem, UsageError, ValidationError
+from .errors import FormatError, Problem, UsageError, ValidationError
 from .grounding import Policy
-from .io import read_manifest
+from .io import read_manifest, resolve_documents_path, verify_manifest
 from .labelmap import LabelMap
 from .model import Document
 from .readers import DEFAULT_READ, BioMode, BioStyle, ReadOptions, read_corpus, resolve
@@ -176,9 +176,19 @@ def evaluate(
 
 
 def load_gold(gold_path: str | Path) -> Table:
-    """Read and check a gold set; raises ``ValidationError`` listing every problem."""
+    """Read and check a gold set (a JSONL file, or a gold folder whose manifest must agree);
+    raises ``FormatError``/``ValidationError`` listing every problem."""
+    if Path(gold_path).is_dir():
+        resolve_documents_path(gold_path)  # a folder without documents.jsonl is named as such
     gold = load_table(gold_path)
-    _raise_if(check_table(gold))
+    if not len(gold):
+        blank = Path(gold.path).stat().st_size > 0
+        raise FormatError(
+            f"{gold.path}: the gold set is empty ({'only blank lines' if blank else 'an empty file'}, no documents); "
+            "pass the gold file that holds the documents"
+        )
+    verify_manifest(gold_path, sha256=gold.sha256, count=len(gold))
+    _raise_if(check_table(gold, gold=True))
     return gold
 
 

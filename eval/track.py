@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import UsageError
 from .pipeline import Outcome
@@ -31,15 +32,45 @@ class TrackOptions:
         return bool(self.fail_under or self.fail_over or self.max_drop)
 
 
-def track(outcome: Outcome, *, options: TrackOptions, against: Outcome | None = None) -> Report:
-    """The report of ``outcome`` with statistics, baseline values and gate checks added."""
-    from .gate import check_settings, parse_max_drop, parse_thresholds, run_gate
-    from .render.json import flatten_metrics, read_report, report_to_dict
+@dataclass(frozen=True, slots=True)
+class GateInputs:
+    """The gate options parsed and the baseline read: what ``track`` needs besides the scores."""
 
-    report = outcome.report
-    changes: dict[str, object] = {}
+    fail_under: dict[str, float]
+    fail_over: dict[str, float]
+    max_drop_default: float | None
+    max_drop: dict[str, float]
+    baseline_json: dict[str, Any] | None
+
+
+def gate_inputs(options: TrackOptions) -> GateInputs:
+    """Parse ``--fail-under``/``--fail-over``/``--max-drop`` and read ``--baseline``; the CLI
+    calls this before reading the corpus, so a typo in an option costs no scoring time."""
+    from .gate import parse_max_drop, parse_thresholds
+    from .render.json import read_report
+
     if options.bootstrap < 0:
         raise UsageError("--bootstrap takes a number of resamples >= 0")
+    default, per_metric = parse_max_drop(list(options.max_drop)) if options.max_drop else (None, {})
+    fail_under = parse_thresholds(list(options.fail_under), option="--fail-under") if options.fail_under else {}
+    fail_over = parse_thresholds(list(options.fail_over), option="--fail-over") if options.fail_over else {}
+    baseline_json = read_report(options.baseline) if options.baseline else None
+    return GateInputs(fail_under, fail_over, default, per_metric, baseline_json)
+
+
+def track(
+    outcome: Outcome, *, options: TrackOptions, against: Outcome | None = None, inputs: GateInputs | None = None
+) -> Report:
+    """The report of ``outcome`` with statistics, baseline values and gate checks added.
+
+    ``inputs`` is ``gate_inputs(options)`` when already made (it is made here otherwise).
+    """
+    from .gate import check_settings, run_gate
+    from .render.json import flatten_metrics, report_to_dict
+
+    inputs = inputs if inputs is not None else gate_inputs(options)
+    report = outcome.report
+    changes: dict[str, object] = {}
     if options.bootstrap:
         from .stats import bootstrap_intervals
 
@@ -56,18 +87,17 @@ def track(outcome: Outcome, *, options: TrackOptions, against: Outcome | None = 
         changes["comparison"] = tuple(
             paired_comparison(outcome.doc_stats, against.doc_stats, samples=samples, seed=options.seed)
         )
-    baseline_json = read_report(options.baseline) if options.baseline else None
+    baseline_json = inputs.baseline_json
     if baseline_json is not None:
         check_settings(report_to_dict(report), baseline_json, baseline_path=options.baseline)
         changes["baseline"] = flatten_metrics(baseline_json, source=str(options.baseline))
     if options.gates:
-        default, per_metric = parse_max_drop(list(options.max_drop)) if options.max_drop else (None, {})
         changes["gate"] = run_gate(
             report_to_dict(dataclasses.replace(report, **changes)),  # type: ignore[arg-type]
-            fail_under=parse_thresholds(list(options.fail_under), option="--fail-under") if options.fail_under else {},
-            fail_over=parse_thresholds(list(options.fail_over), option="--fail-over") if options.fail_over else {},
-            max_drop_default=default,
-            max_drop=per_metric,
+            fail_under=inputs.fail_under,
+            fail_over=inputs.fail_over,
+            max_drop_default=inputs.max_drop_default,
+            max_drop=inputs.max_drop,
             baseline_json=baseline_json,
             baseline_path=options.baseline,
         )

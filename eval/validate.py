@@ -37,9 +37,13 @@ def _entity_where(t: Table, row: int, doc: int) -> str:
     return f"{t.where(doc)}: entities[{row - int(t.entity_rows[doc])}]"
 
 
-def check_table(t: Table, *, offsets_required: bool = True) -> list[Problem]:
-    """Problems inside one corpus: duplicate ids, offsets, entity texts, offset-free entities."""
-    problems: list[Problem] = []
+def check_table(t: Table, *, offsets_required: bool = True, gold: bool = False) -> list[Problem]:
+    """Problems inside one corpus: duplicate ids, offsets, entity texts, offset-free entities,
+    blank or padded labels, and (in a gold set, where a copy would count as missed) duplicate
+    entities."""
+    problems: list[Problem] = _label_problems(t)
+    if gold:
+        problems += _duplicate_entities(t)
     first_line: dict[str, int] = {}
     for i, doc_id in enumerate(t.ids):
         if doc_id in first_line:
@@ -86,6 +90,40 @@ def check_table(t: Table, *, offsets_required: bool = True) -> list[Problem]:
                 "or score names per document with --level document"
             )
             problems.append(Problem(t.where(i), msg, t.ids[i]))
+    return problems
+
+
+def _label_problems(t: Table) -> list[Problem]:
+    """A label that is empty, or has spaces around it ("", " ORG "): one problem per use."""
+    bad = {code: name for code, name in enumerate(t.label_names) if not name.strip() or name != name.strip()}
+    problems: list[Problem] = []
+    if not bad:
+        return problems
+    doc = t.doc
+    for row in np.flatnonzero(np.isin(t.label_codes, list(bad))).tolist():
+        name = bad[int(t.label_codes[row])]
+        what = "is blank" if not name.strip() else f"has spaces around it; write {quote(name.strip())}"
+        d = int(doc[row])
+        problems.append(Problem(_entity_where(t, row, d), f"label {quote(name)} {what}", t.ids[d]))
+    return problems
+
+
+def _duplicate_entities(t: Table) -> list[Problem]:
+    """Gold entities given twice (same document, offsets and label)."""
+    if t.start.size < 2:
+        return []
+    doc = t.doc
+    order = np.lexsort((t.label_codes, t.end, t.start, doc))
+    keys = np.stack([doc, t.start, t.end, t.label_codes])[:, order]
+    same = np.flatnonzero((keys[:, 1:] == keys[:, :-1]).all(axis=0))
+    problems: list[Problem] = []
+    for k in same.tolist():
+        first, copy = sorted((int(order[k]), int(order[k + 1])))
+        d = int(doc[copy])
+        s, e = int(t.start[copy]), int(t.end[copy])
+        index = first - int(t.entity_rows[d])
+        msg = f"{t.label(copy)} {s}-{e} is given twice (also entities[{index}]); remove the copy"
+        problems.append(Problem(_entity_where(t, copy, d), msg, t.ids[d]))
     return problems
 
 

@@ -17,6 +17,7 @@ import msgspec
 import orjson
 
 from ..errors import FormatError, Problem, quote
+from ..io import resolve_documents_path, sha256_file, verify_manifest
 from ..limits import INT64_MAX, json_problem, offset_problem
 from ..model import EMPTY, Argument, Document, Entity, Event, Mention, Span
 from ..table import EVENTS_OF, PLAIN_DECODER, Table, TableBuilder, missing_text, needs_record
@@ -233,6 +234,16 @@ def read_jsonl(path: Path, reference: Reference | None = None) -> list[Document]
                     problems += exc.lines()
     if problems:
         raise FormatError(problems)
+    return docs
+
+
+def read_gold_documents(path: str | Path) -> list[Document]:
+    """The documents of a gold set: a JSONL file, or a gold folder's ``documents.jsonl``
+    checked against the folder's manifest (``eval.io.verify_manifest``)."""
+    documents = resolve_documents_path(path)
+    docs = read_jsonl(documents)
+    if Path(path).is_dir():
+        verify_manifest(path, sha256=sha256_file(documents), count=len(docs))
     return docs
 
 

@@ -17,6 +17,7 @@ import orjson
 
 from ..counts import PRF, Counts, Scheme
 from ..errors import FormatError, quote
+from ..limits import load_json_file
 from ..report import (
     SCHEMA,
     UNDECODABLE_SHOWN,
@@ -113,12 +114,7 @@ def flatten_metrics(report_dict: Mapping[str, Any], *, source: str = "report") -
 def read_report(path: str | Path) -> dict[str, Any]:
     """A JSON report file (a ``--baseline``, an ``--against`` run) as a dict, schema checked."""
     p = Path(path)
-    try:
-        data = orjson.loads(p.read_bytes())
-    except FileNotFoundError:
-        raise FormatError(f"{p}: no such file; pass a JSON report written by `evaluate --format json`") from None
-    except orjson.JSONDecodeError as exc:
-        raise FormatError(f"{p}: not valid JSON ({exc}); pass a JSON report from `evaluate --format json`") from None
+    data = load_json_file(p, what="a JSON report", hint="pass a JSON report written by `evaluate --format json`")
     _check_schema(data, str(p))
     return data
 

@@ -140,7 +140,7 @@ def test_edited_documents_fail_the_hash_check(tmp_path: Path) -> None:
     folder = write_gold_set(tmp_path / "g", DOCS)
     path = folder / "documents.jsonl"
     path.write_bytes(path.read_bytes().replace(b"Nepal", b"Nepol"))
-    with pytest.raises(ValidationError, match="does not match the manifest"):
+    with pytest.raises(FormatError, match=r"manifest\.json: documents_sha256: .* does not match documents\.jsonl"):
         read_gold_set(folder)
     assert read_gold_set(folder, verify=False).documents[0].entities[0].text == "Nepol"
 
@@ -157,7 +157,7 @@ def test_edited_documents_fail_the_hash_check(tmp_path: Path) -> None:
                 (p / "documents.jsonl").write_text(""),
                 (p / "manifest.json").write_text('{"format": "goldbench.gold/9"}'),
             ),
-            "is not 'goldbench.gold/1'",
+            "format: 'goldbench.gold/9' is not a gold-set format",
         ),
     ],
 )

@@ -47,6 +47,8 @@ def test_max_drop_takes_a_default_and_per_metric_budgets():
         ("entities.strict.f1=1.5", "got '1.5'"),
         ("entities.strict.f1=-0.1", "got '-0.1'"),
         ("entities.strict.f1=nan", "got 'nan'"),
+        ("entities.strict.f1=\u0660.\u0668", "got '\u0660.\u0668'; write it in ASCII digits"),
+        ("entities.strict.f1=0_8", "got '0_8'"),
         ("entities.strct.f1=0.8", "'entities.strct.f1' is not a metric path"),
         ("entities.strict.f2=0.8", "'entities.strict.f2' is not a metric path"),
         ("entity.strict.f1=0.8", "'entity.strict.f1' is not a metric path"),
