@@ -403,6 +403,8 @@ class _Decoding:
         self.strict = mode is BioMode.STRICT
         self.legal = _STRICT_LEGAL[scheme] if self.strict else _LEGAL[scheme]
         self.tags: dict[str, tuple[str, str]] = {}  # tags already checked, shared by the documents
+        self.use = _SchemeUse()  # lenient BILOU/IOB files must not mix the two
+        self.checks_mixing = not self.strict and scheme not in (TagScheme.IOB1, TagScheme.IOB2)
 
     def chunks(self, letters: Sequence[str], labels: Sequence[str]) -> list[Chunk]:
         return _strict_chunks(letters, labels, _RULES[self.scheme]) if self.strict else _chunks(letters, labels)
@@ -425,6 +427,30 @@ class _Decoding:
         return "read the file as conll-bilou, or as conll to detect the scheme"
 
 
+class _SchemeUse:
+    """Where a file first uses each tagging habit, to refuse (in lenient mode) files that mix schemes.
+
+    BILOU marks a one-token entity U- (S-) and ends a longer one with L- (E-); IOB ends an
+    entity on its B- or I- tag. A file that does both (``U-PER`` here, ``B-PER`` alone there)
+    is refused: which entities it means cannot be told. (BILOU and BIOES spellings may mix.)
+    """
+
+    def __init__(self) -> None:
+        self.first: dict[str, tuple[int, str]] = {}  # habit -> (line, tag)
+
+    def note(self, habit: str, line: int, tag: str) -> None:
+        self.first.setdefault(habit, (line, tag))
+
+    def check(self, name: str) -> None:
+        if "bilou" in self.first and "iob" in self.first:
+            (la, ta), (lb, tb) = sorted((self.first["bilou"], self.first["iob"]))
+            raise FormatError(
+                f"{name}:{lb}: tag {quote(tb)} does not fit the scheme of tag {quote(ta)} at line {la}: the file "
+                "mixes BILOU (U-/L- or S-/E- tags) and IOB (an entity ending on its B- or I- tag); "
+                "tag the whole file in one scheme"
+            )
+
+
 class _Doc:
     """The document being read: where the text has been matched up to, and its open sentence."""
 
@@ -438,6 +464,8 @@ class _Doc:
         self.labels: list[str] = []
         self.starts: list[int] = []
         self.ends: list[int] = []
+        self.lines: list[int] = []
+        self.raw: list[str] = []
 
     def _fail(self, line: int, message: str) -> FormatError:
         return FormatError(f"{self.name}:{line}: document {quote(self.id)}: {message}")
@@ -455,12 +483,17 @@ class _Doc:
         self.labels.append(parsed[1])
         self.starts.append(at)
         self.ends.append(end)
+        self.lines.append(line)
+        self.raw.append(tag)
 
     def _check_tag(self, tag: str, line: int) -> tuple[str, str]:
         try:
-            return self.decoding.check(tag)
+            parsed = self.decoding.check(tag)
         except ValueError as exc:
             raise self._fail(line, str(exc)) from None
+        if parsed[0] in "LUES":  # lenient letters are canonical (E, S); strict ones raw
+            self.decoding.use.note("bilou", line, tag)
+        return parsed
 
     def _rewritten_or_later(self, token: str, at: int, line: int) -> tuple[int, int]:
         """Where ``token`` is when it is a PTB rewrite or follows zero-width characters."""
@@ -477,10 +510,19 @@ class _Doc:
         )
 
     def end_sentence(self) -> None:
-        for chunk in self.decoding.chunks(self.letters, self.labels):
+        letters, labels, use = self.letters, self.labels, self.decoding.use
+        if self.decoding.checks_mixing and "iob" not in use.first:
+            for i, letter in enumerate(letters):  # an entity ending on its B- or I-: the IOB habit
+                nxt = i + 1
+                if letter in ("B", "I") and (
+                    nxt == len(letters) or letters[nxt] not in ("I", "E") or labels[nxt] != labels[i]
+                ):
+                    use.note("iob", self.lines[i], self.raw[i])
+                    break
+        for chunk in self.decoding.chunks(letters, labels):
             start, end = self.starts[chunk.start], self.ends[chunk.end - 1]
             self.entities.append(Entity(start, end, chunk.label, None, self.text[start:end]))
-        self.letters, self.labels, self.starts, self.ends = [], [], [], []
+        self.letters, self.labels, self.starts, self.ends, self.lines, self.raw = [], [], [], [], [], []
 
     def uncovered(self) -> int:
         """Characters of the text after the last token, up to its last non-whitespace one."""
@@ -572,6 +614,7 @@ def _read(path: Path, reference: Reference | None, scheme: TagScheme, mode: BioM
             doc = _Doc(name, doc_id, item.line, gold.text, decoding)
     if doc is not None:
         close(doc)
+    decoding.use.check(name)
     return Reading(docs, _short_note(name, short))
 
 

@@ -2,7 +2,9 @@
 
 Scopes: ``micro`` (name empty), ``label``, ``document`` (only when per-document scores were
 computed) and ``macro`` (name empty, counts empty: a macro average has no counts). Floats are
-written unrounded. Event scores are in the JSON report only.
+written unrounded. Event scores are in the JSON report only. A text cell that starts with
+``= + - @``, a tab or a carriage return gets a leading ``'`` (OWASP's advice against CSV
+injection), so that a label such as ``=HYPERLINK(...)`` is never run by a spreadsheet.
 """
 
 from __future__ import annotations
@@ -40,8 +42,16 @@ def render_csv(report: Report) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows(rows(report))
+    writer.writerows([neutralise(cell) for cell in row] for row in rows(report))
     return buffer.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str | int | float) -> str | int | float:
+    """A text cell a spreadsheet would run as a formula, prefixed with ``'`` (OWASP CSV injection)."""
+    return "'" + cell if isinstance(cell, str) and cell.startswith(_FORMULA_START) else cell
 
 
 def rows(report: Report) -> Iterator[list[str | int | float]]:

@@ -59,3 +59,12 @@ def test_names_with_commas_quotes_and_newlines_survive() -> None:
     report = reports.make_report(labels=('ORG, "the"', "LOC\nX", "PER"))
     names = {r["name"] for r in _read(render_csv(report)) if r["scope"] == "label"}
     assert names == set(report.entities.labels)
+
+
+def test_formula_cells_are_neutralised_per_owasp() -> None:
+    dangerous = ("=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR")
+    report = reports.make_report(labels=(*dangerous, "PER", "a=b"))
+    rows = csv.DictReader(io.StringIO(render_csv(report), newline=""))
+    names = {r["name"] for r in rows if r["scope"] == "label"}
+    assert names == {"'" + d for d in dangerous} | {"PER", "a=b"}
+    assert all(not n.startswith(("=", "+", "-", "@", "\t", "\r")) for n in names)
