@@ -41,8 +41,12 @@ class Scope(enum.Enum):
 def render_csv(report: Report) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    # With "\n" line ends the csv module does not quote a lone "\r"; a row holding one is quoted whole.
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow(COLUMNS)
-    writer.writerows([neutralise(cell) for cell in row] for row in rows(report))
+    for row in rows(report):
+        cells = [neutralise(cell) for cell in row]
+        (quoted if any(isinstance(c, str) and "\r" in c for c in cells) else writer).writerow(cells)
     return buffer.getvalue()
 
 
