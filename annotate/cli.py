@@ -16,15 +16,25 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from eval.cli import fail
+from eval.cli import HELP_MARKUP, fail
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from .client import Client, Progress
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Label Studio round trip: push articles, pull gold.")
-server_app = typer.Typer(add_completion=False, no_args_is_help=True, help="A local Label Studio on 127.0.0.1.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=HELP_MARKUP,
+    help="Label Studio round trip: push articles, pull gold.",
+)
+server_app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=HELP_MARKUP,
+    help="A local Label Studio on 127.0.0.1.",
+)
 app.add_typer(server_app, name="server")
 users_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Annotator accounts on the server.")
 app.add_typer(users_app, name="users")
@@ -476,7 +486,9 @@ def agreement_cli(
     elif fmt is AgreementFormat.markdown:
         typer.echo(agreement_markdown(result))
     else:
-        _console().print(agreement_table(result))
+        from eval.render.table import print_out
+
+        print_out(agreement_table(result))
 
 
 # --- quality -----------------------------------------------------------------------------------

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from .report import Report
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT = 0, 1, 2
+# Plain click help: typer's rich help prints "<bool>" after every flag (``--per-document <bool>``,
+# even ``--help <bool>``) and boxes it at 80 columns in a CI log. Plain help lists flags bare.
+HELP_MARKUP = None
 
 
 class SchemeName(StrEnum):
@@ -64,7 +67,7 @@ class GroundName(StrEnum):
     all = "all"
 
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich")
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=HELP_MARKUP)
 
 
 def fail(lines: list[str], *, code: int = EXIT_INPUT, limit: int = 20) -> None:
@@ -335,14 +338,12 @@ def _emit(report: Report, fmt: Format, outputs: WriteSet, *, model: str | None) 
     if out is None and text is not None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     elif out is None:
-        from rich.console import Console
+        from .render.table import print_out, tables
 
-        from .render.table import print_table
-
-        print_table(report, Console())
+        print_out(tables(report))
 
 
-history_app = typer.Typer(add_completion=False, no_args_is_help=True)
+history_app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=HELP_MARKUP)
 
 
 @history_app.command(help="Show a run history written by --history, and draw its trend with --plot.")

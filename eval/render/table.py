@@ -1,13 +1,17 @@
 """The terminal rendering: rich tables of micro, per-label, event, interval and gate results.
 
 ``print_table`` writes to a console (colour in a terminal); ``render_table`` returns the same
-tables as plain text. Every name from the data goes in as ``rich.text.Text``, never as markup,
-so a label like ``[bold]`` prints as itself.
+tables as plain text; ``print_out`` prints to stdout, as plain text that keeps every column
+when stdout is not a terminal (a pipe, a CI log). Every name from the data goes in as
+``rich.text.Text``, never as markup, so a label like ``[bold]`` prints as itself.
 """
 
 from __future__ import annotations
 
 import io
+import os
+import sys
+from typing import TextIO
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -46,6 +50,9 @@ from .common import (
 WIDTH = 120
 
 
+PIPE_WIDTH = 10_000  # wide enough that no column of any table is cut or wrapped
+
+
 def print_table(report: Report, console: Console) -> None:
     """Print every table of the report to ``console``."""
     console.print(tables(report))
@@ -53,10 +60,27 @@ def print_table(report: Report, console: Console) -> None:
 
 def render_table(report: Report, *, width: int = WIDTH) -> str:
     """The tables as plain text (no colour codes), ``width`` columns wide."""
+    return plain_text(tables(report), width=width)
+
+
+def plain_text(renderable: RenderableType, *, width: int) -> str:
+    """``renderable`` as text without colour codes or trailing spaces, ``width`` columns wide."""
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, color_system=None, force_terminal=False, highlight=False)
-    print_table(report, console)
-    return buffer.getvalue()
+    console.print(renderable)
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+
+
+def print_out(renderable: RenderableType, file: TextIO | None = None) -> None:
+    """Print to ``file`` (stdout): in a terminal with rich's colours at its width; elsewhere (a
+    pipe, a CI log) as plain aligned text at ``COLUMNS`` when set, else at a width that keeps
+    every column whole."""
+    stream = file if file is not None else sys.stdout
+    columns = os.environ.get("COLUMNS", "")
+    if stream.isatty():
+        Console(file=stream, highlight=False).print(renderable)  # rich honours COLUMNS itself
+        return
+    stream.write(plain_text(renderable, width=int(columns) if columns.isdigit() and int(columns) else PIPE_WIDTH))
 
 
 def tables(report: Report) -> RenderableType:
@@ -77,7 +101,10 @@ def tables(report: Report) -> RenderableType:
         parts.append(_intervals(report))
     if report.comparison:
         parts.append(_comparison(report))
-    return Group(*parts)
+    spaced: list[RenderableType] = []
+    for part in parts:  # one empty line before each table
+        spaced += [Text(""), part] if isinstance(part, Table) else [part]
+    return Group(*spaced)
 
 
 def _summary(report: Report) -> Text:
@@ -123,7 +150,7 @@ def _thresholds(report: Report) -> Table:
 
 def _table(title: str, columns: list[str], *, left: int = 1) -> Table:
     """A table whose first ``left`` columns are text and the rest numbers (right-aligned)."""
-    table = Table(title=Text(title, style="bold"), box=box.SIMPLE_HEAVY, title_justify="left")
+    table = Table(title=Text(title, style="bold"), box=box.SIMPLE_HEAVY, title_justify="left", show_edge=False)
     for i, name in enumerate(columns):
         table.add_column(Text(name), justify="left" if i < left else "right")
     return table
