@@ -29,6 +29,11 @@ def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
     return f"{text[: limit - 1]}… ({size})"
 
 
+def plural(n: int, noun: str, many: str | None = None) -> str:
+    """``"1 document"``, ``"2 documents"`` (``many`` for an irregular plural: "entities")."""
+    return f"{n:,} {noun if n == 1 else many or noun + 's'}"
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     """Where a record came from: a file and a 1-based line (0 when not line-based)."""

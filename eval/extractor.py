@@ -38,7 +38,7 @@ from typing import IO, Any
 
 import orjson
 
-from .errors import FormatError, InputError, quote
+from .errors import FormatError, InputError, plural, quote
 from .model import Document
 from .readers.jsonl import parse_record
 from .report import RunInfo
@@ -231,7 +231,7 @@ class _Session:
             tail = self.stderr_tail()
             how = f"exited with code {code}" if code > 0 else f"was killed by signal {_signal_name(-code)}"
             n = min(len(tail), STDERR_SHOWN_LINES)
-            shown = f"; the last {n} lines of its stderr follow" if tail else "; it wrote nothing to stderr"
+            shown = f"; the last {plural(n, 'line')} of its stderr follow" if tail else "; it wrote nothing to stderr"
             raise ExtractorError(f"extractor {quote(self.cmd)} {how}{shown}", stderr_tail=tail)
 
     def stderr_tail(self) -> list[str]:

@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 
-from .errors import FormatError, Location, UsageError, quote
+from .errors import FormatError, Location, UsageError, plural, quote
 from .gate import gold_sha256, micro_metrics
 from .io import atomic_write
 
@@ -157,7 +157,7 @@ def plot_history(
         ax.plot(xs, values, marker="o", label=metric)
     ax.set_xlabel("time (UTC)" if x is XAxis.TIME else "run")
     ax.set_ylabel("score")
-    ax.set_title(f"goldbench history: {len(rows)} runs")
+    ax.set_title(f"goldbench history: {plural(len(rows), 'run')}")
     ax.grid(True, alpha=0.3)
     ax.legend(loc="best", fontsize="small")
     if x is XAxis.RUN:

@@ -18,7 +18,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .errors import UsageError, quote
+from .errors import UsageError, plural, quote
 from .report import Comparison, Interval
 
 DocStats = Mapping[str, np.ndarray]
@@ -89,7 +89,7 @@ def paired_comparison(a: DocStats, b: DocStats, *, samples: int = 1000, seed: in
     _, cols_b = _stack({f: b[f] for f in shared})
     if cols_a.shape != cols_b.shape:
         raise UsageError(
-            f"cannot pair the runs: A has {cols_a.shape[0]} documents, B has {cols_b.shape[0]}; "
+            f"cannot pair the runs: A has {plural(cols_a.shape[0], 'document')}, B has {cols_b.shape[0]}; "
             "score both against the same gold set"
         )
     k = len(families)

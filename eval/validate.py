@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import Problem, quote
+from .errors import Problem, plural, quote
 from .table import Table
 
 MAX_LISTED = 5
@@ -140,12 +140,14 @@ def check_pair(gold: Table, pred: Table, *, allow_extra: bool, label_set: Collec
             problems.append(Problem(pred.where(i), msg, pred.ids[i]))
     elif extra:
         notes.append(
-            f"{len(extra)} predicted documents are not in the gold set and were ignored: {_few(pred.ids, extra)}"
+            f"{plural(len(extra), 'predicted document')} {'is' if len(extra) == 1 else 'are'} not in the gold set "
+            f"and {'was' if len(extra) == 1 else 'were'} ignored: {_few(pred.ids, extra)}"
         )
     missing = [i for i, d in enumerate(gold.ids) if d not in pred_ids]
     if missing:
         notes.append(
-            f"{len(missing)} gold documents have no predictions and are scored as all missed: {_few(gold.ids, missing)}"
+            f"{plural(len(missing), 'gold document')} {'has' if len(missing) == 1 else 'have'} no predictions and "
+            f"{'is' if len(missing) == 1 else 'are'} scored as all missed: {_few(gold.ids, missing)}"
         )
     for i, d in enumerate(pred.ids):
         g = gold_index.get(d)

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ..counts import Counts, Metrics, Scheme
+from ..errors import plural
 from ..report import (
     EVENT_METRICS,
     Check,
@@ -65,7 +66,7 @@ def count_texts(c: Counts) -> list[str]:
 
 def run_text(run: RunInfo) -> str:
     """How long the extractor took, e.g. ``15 documents in 0.19 s (80.5 docs/s)``, and what it skipped."""
-    text = f"{run.documents} documents in {run.seconds:.2f} s ({run.docs_per_second:.1f} docs/s)"
+    text = f"{plural(run.documents, 'document')} in {run.seconds:.2f} s ({run.docs_per_second:.1f} docs/s)"
     if run.undecodable:
         text += f", {len(run.undecodable)} undecodable (scored as no predictions)"
     return text

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from ..counts import PRF, Metrics
+from ..errors import plural
 from ..report import SCHEMA, Check, Confusion, ErrorCase, EventErrorCase, Report, Sweep
 from .common import (
     CONTEXT_CHARS,
@@ -167,12 +168,12 @@ def _header(report: Report) -> str:
     rows = [
         (
             "gold",
-            f"{_e(report.gold.path)} <span class=muted>({report.gold.documents} documents, sha256 "
+            f"{_e(report.gold.path)} <span class=muted>({plural(report.gold.documents, 'document')}, sha256 "
             f"<code>{_e(report.gold.sha256[:12])}</code>)</span>",
         ),
         (
             "predictions",
-            f"{_e(report.predictions.path)} <span class=muted>({report.predictions.documents} documents, "
+            f"{_e(report.predictions.path)} <span class=muted>({plural(report.predictions.documents, 'document')}, "
             f"sha256 <code>{_e(report.predictions.sha256[:12])}</code>)</span>",
         ),
         ("level", _e(report.level.value)),
@@ -211,7 +212,7 @@ def _gate(report: Report) -> str:
     failed = sum(not c.passed for c in checks)
     header = ["", "metric", "check", "threshold", "value", "baseline", "Δ", "message"]
     body = _table(header, (_check_row(c) for c in checks), left=3, cls="gate") if checks else "<p>no checks</p>"
-    return f'<section id="gate"><h2>Gate: {failed} of {len(checks)} checks failed</h2>{body}</section>'
+    return f'<section id="gate"><h2>Gate: {failed} of {plural(len(checks), "check")} failed</h2>{body}</section>'
 
 
 def _ratio_cells(m: Metrics, path: str, report: Report) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 
+from ..errors import plural
 from ..report import Check, Report
 from .common import (
     GROUNDING_COLUMNS,
@@ -105,7 +106,7 @@ def _headline(report: Report, deltas: Mapping[str, float]) -> str:
 def _sources(report: Report) -> str:
     lines = []
     for role, src in (("gold", report.gold), ("predictions", report.predictions)):
-        lines.append(f"{role}: {escape(src.path)} ({src.documents} documents, sha256 `{src.sha256[:12]}`)")
+        lines.append(f"{role}: {escape(src.path)} ({plural(src.documents, 'document')}, sha256 `{src.sha256[:12]}`)")
     lines.append(f"level: {report.level.value}")
     if report.run is not None:
         r = report.run

@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..counts import Metrics
+from ..errors import plural
 from ..report import Report
 from .common import (
     COUNT_ABBREVIATIONS,
@@ -119,7 +120,7 @@ def _summary(report: Report) -> Text:
     for role, src in (("gold", report.gold), ("predictions", report.predictions)):
         text.append(f"\n{role}: ")
         text.append(src.path)
-        text.append(f"  ({src.documents} documents, sha256 {src.sha256[:12]})", style="dim")
+        text.append(f"  ({plural(src.documents, 'document')}, sha256 {src.sha256[:12]})", style="dim")
     text.append(f"\nlevel: {report.level.value}", style="dim")
     if report.run is not None:
         r = report.run

@@ -131,7 +131,7 @@ def test_cli_allow_extra_warns_and_scores(gold: Path, tmp_path: Path) -> None:
     code, stdout, _ = run(gold, pred, "--allow-extra", "--format", "json")
     assert code == 0
     report = json.loads(stdout)
-    assert any("not in the gold set and were ignored: zz" in n for n in report["notes"])
+    assert any("1 predicted document is not in the gold set and was ignored: zz" in n for n in report["notes"])
 
 
 def test_cli_missing_predictions_scored_as_missed_and_reported(gold: Path, tmp_path: Path) -> None:
@@ -141,7 +141,7 @@ def test_cli_missing_predictions_scored_as_missed_and_reported(gold: Path, tmp_p
     assert code == 0
     report = json.loads(stdout)
     assert report["entities"]["micro"]["strict"]["missed"] == 1
-    assert any("1 gold documents have no predictions" in n and "d2" in n for n in report["notes"])
+    assert any("1 gold document has no predictions and is scored" in n and "d2" in n for n in report["notes"])
 
 
 def test_cli_labels_outside_gold_set_reported(gold: Path, tmp_path: Path) -> None:
