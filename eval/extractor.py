@@ -39,6 +39,7 @@ from typing import IO, Any
 import orjson
 
 from .errors import FormatError, InputError, plural, quote
+from .limits import json_problem
 from .model import Document
 from .readers.jsonl import parse_record
 from .report import RunInfo
@@ -318,7 +319,7 @@ def _prediction(raw: bytes, number: int, inputs: dict[str, Document], seen: dict
         obj = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise _Undecodable(
-            f"{where}: not valid JSON ({exc}); the extractor must print one JSON object per line, "
+            f"{where}: not valid JSON ({json_problem(exc)}); the extractor must print one JSON object per line, "
             "and nothing else, on stdout (log to stderr)"
         ) from None
     if not isinstance(obj, dict):

@@ -22,6 +22,7 @@ import orjson
 from .errors import FormatError, Location, UsageError, plural, quote
 from .gate import gold_sha256, micro_metrics
 from .io import atomic_write
+from .limits import json_problem
 
 HISTORY_FORMAT = "goldbench.history/1"
 
@@ -172,7 +173,7 @@ def _row(line: bytes, where: Location) -> HistoryRow:
     try:
         data = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
-        raise FormatError(f"{where}: not valid JSON ({exc}); remove or fix the line") from None
+        raise FormatError(f"{where}: not valid JSON ({json_problem(exc)}); remove or fix the line") from None
     if not isinstance(data, dict):
         raise FormatError(f"{where}: a history line must be a JSON object")
     if data.get("format", HISTORY_FORMAT) != HISTORY_FORMAT:
