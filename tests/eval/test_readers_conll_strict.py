@@ -232,7 +232,7 @@ def test_typeless_tags_are_read_with_type_underscore(tmp_path: Path) -> None:
 
 
 def test_suffix_style_is_read_when_asked_and_refused_otherwise(tmp_path: Path) -> None:
-    path = write(tmp_path, "-DOCSTART- a\nAda PER-B\nLin PER-I\nmet O\nBo GPE-CITY-S\n")
+    path = write(tmp_path, "-DOCSTART- a\nAda PER-B\nLin PER-E\nmet O\nBo GPE-CITY-S\n")
     reference = {"a": Document("a", "Ada Lin met Bo")}
     doc = read_corpus(path, reference=reference, options=ReadOptions(bio_style=BioStyle.SUFFIX)).documents[0]
     assert [(e.label, e.text) for e in doc.entities] == [("PER", "Ada Lin"), ("GPE-CITY", "Bo")]
