@@ -550,7 +550,9 @@ def quality_cli(
     if output is not None:
         _console().print(f"wrote {output}")
     elif fmt is QualityFormatOption.table:
-        print_quality(report, _console())
+        from eval.render.table import output_console
+
+        print_quality(report, output_console())
     else:
         text = render_quality(report, QualityFormat(fmt.value))
         typer.echo(text, nl=not text.endswith("\n"))

@@ -72,6 +72,17 @@ def plain_text(renderable: RenderableType, *, width: int) -> str:
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
+def output_console(file: TextIO | None = None) -> Console:
+    """A console for ``file`` (stdout) that keeps every column: rich's own in a terminal;
+    elsewhere (a pipe, a CI log) no colour and ``COLUMNS`` or a width no table reaches."""
+    stream = file if file is not None else sys.stdout
+    if stream.isatty():
+        return Console(file=stream, highlight=False)
+    columns = os.environ.get("COLUMNS", "")
+    width = int(columns) if columns.isdigit() and int(columns) else PIPE_WIDTH
+    return Console(file=stream, width=width, color_system=None, highlight=False, soft_wrap=False)
+
+
 def print_out(renderable: RenderableType, file: TextIO | None = None) -> None:
     """Print to ``file`` (stdout): in a terminal with rich's colours at its width; elsewhere (a
     pipe, a CI log) as plain aligned text at ``COLUMNS`` when set, else at a width that keeps

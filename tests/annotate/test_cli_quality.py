@@ -54,3 +54,14 @@ def test_cli_quality_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
     )
     assert bad.exit_code == 2 and "region" in bad.output and "Traceback" not in bad.output
     assert not out.exists()
+
+
+def test_cli_quality_table_in_a_pipe_keeps_every_column() -> None:
+    from annotate.quality import quality_from_export
+    from eval.render.quality import sections
+
+    result = CliRunner().invoke(app, ["quality", "--from-export", str(ANNOTATORS)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    for section in sections(quality_from_export(ANNOTATORS, schema=load_schema())):
+        assert any(all(h in line for h in section.headers) for line in lines), section.headers
