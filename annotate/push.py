@@ -343,7 +343,7 @@ def push(
         return client.import_tasks(pid, [document_to_task(d) for d in batch])
 
     created = sender.send("tasks", pending, batch_size, import_batch, tasks_missing)
-    removed = _remove_duplicates(client, pid, {d.id for d in pending}) if pending else 0
+    removed, kept = _remove_duplicates(client, pid, {d.id for d in pending}) if pending else (0, ())
     made_predictions = 0
     if wanted_predictions:
         made_predictions = _push_predictions(
@@ -354,8 +354,10 @@ def push(
         made_annotations, skipped_annotations = store_annotations(
             client, pid, documents, schema, ground_truth=ground_truth, retries=retries, backoff=backoff, progress=note
         )
-    final_duplicates = duplicates
-    if sender.retried or removed:  # the ways this run could have met a duplicate
+    # Duplicates a concurrent push is still making are its to remove (it lists after its own
+    # imports), so only those found at the start and those kept for their annotations are reported.
+    final_duplicates = tuple(dict.fromkeys((*duplicates, *kept)))
+    if sender.retried:  # a retried write may have made one
         final_duplicates = _by_doc_id(client.list_tasks(pid))[1]
     return PushSummary(
         project_id=pid,
@@ -387,21 +389,26 @@ def _create_project_once(client: Client, title: str, label_config: str) -> Proje
     return made
 
 
-def _remove_duplicates(client: Client, pid: int, imported: set[str]) -> int:
+def _remove_duplicates(client: Client, pid: int, imported: set[str]) -> tuple[int, tuple[str, ...]]:
     """Of the tasks of each document this run imported, keep the lowest task id and delete the
     others that have no annotation (made by a concurrent push of the same documents).
-    Returns how many were deleted; see the module docstring for why the racers converge."""
+    Returns how many were deleted and the documents left with an annotated extra task; see the
+    module docstring for why the racers converge."""
     groups: dict[str, list[TaskRef]] = {}
     for t in client.list_tasks(pid):
         if t.doc_id in imported:
             groups.setdefault(t.doc_id, []).append(t)
-    extra = [
-        t.id for group in groups.values() if len(group) > 1 for t in sorted(group, key=lambda t: t.id)[1:]
-        if t.annotations == 0
-    ]
+    extra: list[int] = []
+    kept: list[str] = []
+    for doc_id, group in groups.items():
+        for t in sorted(group, key=lambda t: t.id)[1:]:
+            if t.annotations == 0:
+                extra.append(t.id)
+            elif doc_id not in kept:
+                kept.append(doc_id)
     if extra:
         client.delete_tasks(pid, extra)
-    return len(extra)
+    return len(extra), tuple(kept)
 
 
 def _push_predictions(
