@@ -36,6 +36,7 @@ from annotate.client import Client
 from annotate.server import ServerInfo, free_port, start_server, stop_server
 from annotate.settings import Settings, resolve_settings
 
+DEMO_ARTICLES = Path(__file__).parents[2] / "gold" / "news-demo" / "articles"
 # First start runs Label Studio's migrations: 30-40 s on an idle machine, minutes on a busy one.
 START_TIMEOUT = float(os.environ.get("GOLDBENCH_LS_START_TIMEOUT", "600"))
 # The CLI must not pick up a developer's own Label Studio settings.
@@ -181,3 +182,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, ls_database: str | Non
 def live_client(live_server: LiveServer) -> Iterator[Client]:
     with live_server.client() as client:
         yield client
+
+
+@pytest.fixture
+def five(tmp_path: Path) -> Path:
+    """A folder with the first five news-demo articles (the first two name Putin and Uzbekistan)."""
+    folder = tmp_path / "five"
+    folder.mkdir()
+    for p in sorted(DEMO_ARTICLES.glob("*.txt"))[:5]:
+        shutil.copy(p, folder / p.name)
+    return folder

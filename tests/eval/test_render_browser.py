@@ -42,7 +42,7 @@ TIMEOUT = 120
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    found = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    found = shutil.which("chromium")
     if found is None:
         reason = "chromium is not installed (apt-get install -y chromium)"
         if os.environ.get("CI") == "true":
