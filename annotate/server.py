@@ -8,7 +8,10 @@ token makes the admin's personal access token (written 0600 to ``<data dir>/api_
 legacy tokens are then switched off so the one-time token is worthless.
 
 Files in the data dir besides Label Studio's own: ``server.pid``, ``server.json`` (URL, port,
-user; nothing secret), ``server.log``, ``admin_password`` and ``api_key`` (both 0600).
+user; nothing secret), ``server.log``, ``admin_password`` and ``api_key`` (both 0600). A copy of
+the record, with the data dir's path, goes to the per-user state dir (``settings.state_dir``):
+that is how ``annotate`` run from another folder finds this server, and how a busy port is
+recognised as this server's.
 """
 
 from __future__ import annotations
@@ -39,7 +42,10 @@ from .settings import (
     SERVER_FILE,
     Secret,
     Settings,
+    forget_server,
     read_secret,
+    remember_server,
+    remembered_server,
     write_secret,
 )
 
@@ -240,15 +246,13 @@ def start_server(
     d = Path(data_dir).resolve()
     status = server_status(d)
     if status.running and status.url:
+        remember_server({**_read_record(d), "data_dir": str(d)})
         return _info(d, status.pid or 0, status.url, started=False)
     exe = label_studio_executable()
     if not 0 < port < 65536:
         raise UsageError(f"--port {port} is not a TCP port (1-65535)")
     if not port_is_free(port):
-        raise UsageError(
-            f"port {port} on {HOST} is already in use by another program; "
-            f"pass --port with a free port, or stop that program"
-        )
+        raise UsageError(_port_in_use(port))
     db_env = database_env(database) if database else {}  # checked first: it refuses a password
     recorded = _read_record(d).get("database")
     if database and isinstance(recorded, str) and database.strip() != recorded:
@@ -289,6 +293,19 @@ def start_server(
     return _info(d, proc.pid, url, started=True, first_start=first)
 
 
+def _port_in_use(port: int) -> str:
+    """Why ``port`` is busy: goldbench's own server (from the per-user record) or another program."""
+    record = remembered_server()
+    other = Path(str(record.get("data_dir", "")))
+    if record.get("port") == port and server_status(other).running:
+        return (
+            f"port {port} on {HOST} is already in use by goldbench's Label Studio with data in {other}; "
+            f"use it with --data-dir {other}, stop it with `annotate server stop --data-dir {other}`, "
+            "or pass --port with a free port"
+        )
+    return f"port {port} on {HOST} is already in use by another program; pass --port with a free port, or stop it"
+
+
 def stop_server(data_dir: str | Path, *, timeout: float = 30.0) -> bool:
     """Stop the server of ``data_dir`` through its pid file; False when it was not running."""
     d = Path(data_dir).resolve()
@@ -297,6 +314,7 @@ def stop_server(data_dir: str | Path, *, timeout: float = 30.0) -> bool:
     if running and pid is not None:
         _terminate(pid, timeout=timeout)
     (d / PID_FILE).unlink(missing_ok=True)
+    forget_server(d)
     return running
 
 
@@ -357,6 +375,7 @@ def _write_record(d: Path, *, url: str, port: int, pid: int, database: str | Non
         record["database"] = database  # no password: it never is in the URL
     with atomic_write(d / SERVER_FILE) as f:
         f.write(json.dumps(record, indent=2) + "\n")
+    remember_server({**record, "data_dir": str(d)})
 
 
 def _info(d: Path, pid: int, url: str, *, started: bool, first_start: bool = False) -> ServerInfo:

@@ -1,5 +1,8 @@
 """Where Label Studio is and which API key to use, and the small secret files behind them.
 
+The data dir is ``--data-dir``, else ``./.labelstudio`` when it holds a server, else the one
+``annotate server start`` last ran (remembered in a per-user state dir, so ``annotate`` finds
+the local server from any folder), else ``./.labelstudio``.
 The URL comes from ``--url``, else ``LABEL_STUDIO_URL``, else the ``server.json`` that
 ``annotate server start`` writes in its data dir, else ``http://127.0.0.1:8080``.
 The API key comes from ``LABEL_STUDIO_API_KEY``, else a key file (``--key-file``, default
@@ -25,6 +28,8 @@ DEFAULT_PORT = 8080
 DEFAULT_URL = f"http://127.0.0.1:{DEFAULT_PORT}"
 URL_ENV = "LABEL_STUDIO_URL"
 KEY_ENV = "LABEL_STUDIO_API_KEY"
+#: Overrides the per-user state dir (platformdirs' user state dir); the tests point it at a temp dir.
+STATE_ENV = "GOLDBENCH_STATE_DIR"
 
 KEY_FILE = "api_key"
 PASSWORD_FILE = "admin_password"
@@ -94,6 +99,53 @@ def safe_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
 
 
+def state_dir() -> Path:
+    """The per-user folder where goldbench remembers its local server (``~/.local/state/goldbench``
+    on Linux, ``~/Library/Application Support/goldbench`` on macOS), or ``$GOLDBENCH_STATE_DIR``."""
+    override = os.environ.get(STATE_ENV)
+    if override:
+        return Path(override)
+    from platformdirs import user_state_path
+
+    return user_state_path("goldbench", appauthor=False)
+
+
+def remember_server(record: dict[str, object]) -> None:
+    """Record the server just started (its ``data_dir``, URL, port, pid) in the per-user state dir."""
+    folder = state_dir()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with atomic_write(folder / SERVER_FILE) as f:
+        f.write(json.dumps(record, indent=2) + "\n")
+
+
+def remembered_server() -> dict[str, object]:
+    """The per-user record of the last server started, or ``{}``."""
+    try:
+        data = json.loads((state_dir() / SERVER_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and isinstance(data.get("data_dir"), str) else {}
+
+
+def forget_server(data_dir: Path) -> None:
+    """Drop the per-user record when it is about ``data_dir`` (after that server stopped)."""
+    if remembered_server().get("data_dir") == str(data_dir):
+        (state_dir() / SERVER_FILE).unlink(missing_ok=True)
+
+
+def pick_data_dir(data_dir: str | Path | None) -> Path:
+    """``data_dir`` when given; else ``./.labelstudio`` when a server was started there; else the
+    data dir of the last server started (from any folder); else ``./.labelstudio``."""
+    if data_dir is not None:
+        return Path(data_dir)
+    if (DEFAULT_DATA_DIR / SERVER_FILE).is_file():
+        return DEFAULT_DATA_DIR
+    remembered = remembered_server().get("data_dir")
+    if isinstance(remembered, str) and (Path(remembered) / SERVER_FILE).is_file():
+        return Path(remembered)
+    return DEFAULT_DATA_DIR
+
+
 def server_url_from(data_dir: str | Path) -> str | None:
     """The URL recorded by ``annotate server start`` in ``data_dir``, if any."""
     p = Path(data_dir) / SERVER_FILE
@@ -109,12 +161,13 @@ def server_url_from(data_dir: str | Path) -> str | None:
 def resolve_settings(
     *,
     url: str | None = None,
-    data_dir: str | Path = DEFAULT_DATA_DIR,
+    data_dir: str | Path | None = None,
     key_file: str | Path | None = None,
     env: dict[str, str] | None = None,
 ) -> Settings:
     """Find the server URL and the API key (see the module docstring for the order)."""
     environ = os.environ if env is None else env
+    data_dir = pick_data_dir(data_dir)
     chosen = url or environ.get(URL_ENV) or server_url_from(data_dir) or DEFAULT_URL
     if not chosen.startswith(("http://", "https://")):
         raise UsageError(f"server URL {safe_url(chosen)!r} must start with http:// or https://")

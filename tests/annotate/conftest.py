@@ -168,7 +168,9 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory, ls_database: str | None) -> Iterator[LiveServer]:
+def live_server(
+    tmp_path_factory: pytest.TempPathFactory, ls_database: str | None, private_state_dir: Path
+) -> Iterator[LiveServer]:
     data_dir: Path = tmp_path_factory.mktemp("labelstudio")
     try:
         info = start_server(data_dir, free_port(), database=ls_database, timeout=START_TIMEOUT)
