@@ -105,6 +105,16 @@ class PredictionIn:
     model_version: str
 
 
+def _refused(exc: BaseException) -> bool:
+    """True when the connection was refused (the error itself or one it was raised from)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ConnectionRefusedError) or "connection refused" in str(seen).lower():
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def text_sha256(text: str) -> str:
     """The hash push compares to tell whether a task's text changed."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -192,7 +202,11 @@ class Client:
                 return fn()
             except Exception as exc:
                 err = self._translate(exc, what)
-                retryable = isinstance(err, TransientError) or isinstance(exc, httpx.ConnectError)
+                # A refused connection means nothing listens there: say so at once. Other connect
+                # errors (a reset, a name lookup that timed out) may pass, like timeouts and 5xx.
+                retryable = isinstance(err, TransientError) or (
+                    isinstance(exc, httpx.ConnectError) and not _refused(exc)
+                )
                 if not retryable or attempt == self.retry.attempts - 1:
                     raise err from None
                 time.sleep(self.retry.backoff * 2**attempt)

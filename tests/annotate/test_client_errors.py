@@ -94,18 +94,50 @@ def test_timeout_on_a_write_is_transient():
         c.import_tasks(7, [{"data": {"text": "x", "doc_id": "a"}}])
 
 
-def test_unreachable_server_is_one_line_after_retries():
+def test_refused_connection_is_one_line_at_once():
     calls = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(1)
-        raise httpx.ConnectError("connection refused", request=request)
+        raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
 
     with client(handler) as c, pytest.raises(ServerError) as err:
         c.find_projects("news")
     assert not isinstance(err.value, TransientError)
+    assert f"cannot reach Label Studio at {URL}" in str(err.value) and "is it running?" in str(err.value)
+    assert len(calls) == 1  # nothing listens there: retrying cannot help
+
+
+def test_other_connect_errors_are_retried():
+    calls = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        raise httpx.ConnectError("[Errno 104] Connection reset by peer", request=request)
+
+    with client(handler) as c, pytest.raises(ServerError) as err:
+        c.find_projects("news")
     assert f"cannot reach Label Studio at {URL}" in str(err.value)
     assert len(calls) == 3
+
+
+def test_closed_port_is_not_retried_over_a_real_socket():
+    """A real refused connection (no mock), counted at the transport: one attempt, not four."""
+    from annotate.server import free_port
+
+    calls = []
+
+    class Counting(httpx.HTTPTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            calls.append(1)
+            return super().handle_request(request)
+
+    url = f"http://127.0.0.1:{free_port()}"
+    settings = Settings(url, Secret(KEY), "$LABEL_STUDIO_API_KEY")
+    c = Client(settings, retry=Retry(attempts=4, backoff=0.0), transport=Counting())
+    with c, pytest.raises(ServerError, match="cannot reach Label Studio"):
+        c.version()
+    assert len(calls) == 1
 
 
 def test_validation_errors_are_summarised_in_one_line():
