@@ -1,5 +1,6 @@
 # goldbench — two commands on a fresh machine with Python 3.11:
-#   make demo   create .venv, install, run the full demo (local Label Studio), print the score table
+#   make demo   create .venv, install with the server extra, run the full demo (local Label Studio),
+#               print the score table
 #   make test   create .venv, install with the dev and server extras, run the whole test suite
 PYTHON ?= python3
 VENV   ?= .venv
@@ -18,14 +19,20 @@ $(VENV)/.stamp-base: pyproject.toml | $(PY)
 	$(PIP) install -e .
 	@touch $@
 
+# The demo needs Label Studio (the server extra), not the dev tools.
+$(VENV)/.stamp-server: pyproject.toml | $(PY)
+	$(PIP) install -e '.[server]'
+	@touch $@ $(VENV)/.stamp-base
+
 $(VENV)/.stamp-all: pyproject.toml | $(PY)
 	$(PIP) install -e '.[dev,server,model]'
-	@touch $@ $(VENV)/.stamp-base
+	@touch $@ $(VENV)/.stamp-base $(VENV)/.stamp-server
 
 # The full demo: a local Label Studio, push with pre-annotations, annotations stored through the
 # API, pull, evaluate, reports. The server keeps running for you to look at; `make demo-stop`.
-demo: $(VENV)/.stamp-all
+demo: $(VENV)/.stamp-server
 	$(PY) examples/demo.py
+	@echo "The commands are in $(VENV)/bin; to put evaluate and annotate on PATH run:  . $(VENV)/bin/activate"
 
 demo-stop: $(VENV)/.stamp-base
 	$(VENV)/bin/annotate server stop

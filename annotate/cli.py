@@ -46,7 +46,15 @@ class AnnotationsOption(StrEnum):
     all = "all"
 
 
-DataDir = Annotated[Path, typer.Option("--data-dir", help="Local server data dir (also where the API key file is).")]
+DataDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        help="Local server data dir, also where the API key file is "
+        "(default: ./.labelstudio, else the one `annotate server start` last ran).",
+        show_default=False,
+    ),
+]
 Url = Annotated[str | None, typer.Option("--url", help="Label Studio URL (default: $LABEL_STUDIO_URL or local).")]
 KeyFile = Annotated[
     Path | None, typer.Option("--key-file", help="0600 file holding the API key (default: DATA_DIR/api_key).")
@@ -74,7 +82,7 @@ def _user_errors() -> Iterator[None]:
 
 
 @contextmanager
-def _client(url: str | None, data_dir: Path, key_file: Path | None) -> Iterator[Client]:
+def _client(url: str | None, data_dir: Path | None, key_file: Path | None) -> Iterator[Client]:
     from .client import Client
     from .settings import resolve_settings
 
@@ -113,7 +121,7 @@ def _progress_bar() -> Iterator[Progress]:
 @server_app.command("start", help="Start Label Studio on 127.0.0.1 (first start: admin user and API key).")
 def server_start(
     port: Annotated[int, typer.Option(help="TCP port on 127.0.0.1.")] = 8080,
-    data_dir: DataDir = Path(".labelstudio"),
+    data_dir: DataDir = None,
     database: Annotated[
         str | None,
         typer.Option(
@@ -124,8 +132,10 @@ def server_start(
     timeout: Annotated[float, typer.Option(help="Seconds to wait for the server to answer.")] = 300.0,
 ) -> None:
     from .server import start_server
+    from .settings import pick_data_dir
 
     out = _console()
+    data_dir = pick_data_dir(data_dir)
     with _user_errors():
         with out.status("Starting Label Studio (the first start sets up its database: about a minute)…"):
             info = start_server(data_dir, port, database=database, timeout=timeout)
@@ -143,24 +153,27 @@ def server_start(
             f"[yellow]API key: {info.key_file} is missing[/yellow]; log in, create a Personal Access Token "
             f"(Account & Settings), and save it there with mode 0600 (or set LABEL_STUDIO_API_KEY)"
         )
-    out.print(f"Stop it with: annotate server stop --data-dir {data_dir}")
+    out.print(f"Stop it with: annotate server stop --data-dir {info.data_dir}")
 
 
 @server_app.command("stop", help="Stop the Label Studio started from this data dir.")
-def server_stop(data_dir: DataDir = Path(".labelstudio")) -> None:
+def server_stop(data_dir: DataDir = None) -> None:
     from .server import stop_server
+    from .settings import pick_data_dir
 
+    data_dir = pick_data_dir(data_dir)
     with _user_errors():
         stopped = stop_server(data_dir)
     typer.echo("Label Studio stopped" if stopped else f"no Label Studio was running from {data_dir}")
 
 
 @server_app.command("status", help="Say whether the Label Studio of this data dir is running (exit 1 if not).")
-def server_status_cli(data_dir: DataDir = Path(".labelstudio")) -> None:
+def server_status_cli(data_dir: DataDir = None) -> None:
     from .server import server_status
+    from .settings import pick_data_dir
 
     with _user_errors():
-        st = server_status(data_dir)
+        st = server_status(pick_data_dir(data_dir))
     if not st.running:
         typer.echo(f"not running (data dir {st.data_dir})")
         raise typer.Exit(1)
@@ -217,16 +230,23 @@ def push_cli(
     batch_size: Annotated[int, typer.Option(help="Tasks per import request.")] = 500,
     schema_path: SchemaPath = None,
     url: Url = None,
-    data_dir: DataDir = Path(".labelstudio"),
+    data_dir: DataDir = None,
     key_file: KeyFile = None,
 ) -> None:
     from eval.readers.jsonl import read_jsonl
 
-    from .push import push, read_sources
+    from .push import check_push_options, push, read_sources
     from .schema import load_schema
 
     out = _console()
     with _user_errors():
+        check_push_options(
+            batch_size=batch_size,
+            as_annotations=as_annotations,
+            ground_truth=ground_truth,
+            predictions=predictions is not None,
+            model_version=model_version,
+        )
         schema = load_schema(schema_path) if schema_path else load_schema()
         docs = read_sources(sources)
         preds = read_jsonl(predictions) if predictions else []
@@ -249,6 +269,8 @@ def push_cli(
 
 
 def _print_push(out, s, model_version: str | None) -> None:  # type: ignore[no-untyped-def]
+    from eval.render.common import counted
+
     would = "would be " if s.dry_run else ""
     where = f"project {s.project_title!r}" + (f" (id {s.project_id})" if s.project_id is not None else "")
     if s.project_created:
@@ -257,7 +279,7 @@ def _print_push(out, s, model_version: str | None) -> None:  # type: ignore[no-u
         out.print(f"{where}: labeling config {would}replaced with the schema's")
     else:
         out.print(f"{where}")
-    out.print(f"tasks: {s.created} {would}created, {s.skipped} already there ({s.documents} documents)")
+    out.print(f"tasks: {s.created} {would}created, {s.skipped} already there ({counted(s.documents, 'document')})")
     if s.predictions_created or s.predictions_skipped:
         out.print(
             f"predictions ({model_version}): {s.predictions_created} {would}created, "
@@ -265,17 +287,24 @@ def _print_push(out, s, model_version: str | None) -> None:  # type: ignore[no-u
         )
     if s.annotations_created or s.annotations_skipped:
         out.print(
-            f"annotations: {s.annotations_created} {would}created, {s.annotations_skipped} tasks already annotated"
+            f"annotations: {s.annotations_created} {would}created, "
+            f"{counted(s.annotations_skipped, 'task')} already annotated"
         )
     if s.retries:
-        out.print(f"{s.retries} failed request(s) were retried after checking what had arrived")
+        were = "was" if s.retries == 1 else "were"
+        out.print(f"{counted(s.retries, 'failed request')} {were} retried after checking what had arrived")
     if s.duplicates_removed:
-        out.print(f"{s.duplicates_removed} task(s) that a concurrent push had made too were deleted (the oldest stays)")
+        n = s.duplicates_removed
+        out.print(
+            f"{counted(n, 'task')} that a concurrent push had made too {'was' if n == 1 else 'were'} deleted "
+            "(the oldest stays)"
+        )
     if s.duplicate_doc_ids:
         shown = ", ".join(repr(d) for d in s.duplicate_doc_ids[:5])
+        n = len(s.duplicate_doc_ids)
         out.print(
-            f"[yellow]warning:[/yellow] {len(s.duplicate_doc_ids)} document id(s) have more than one task "
-            f"({shown}); delete the extra tasks in Label Studio"
+            f"[yellow]warning:[/yellow] {counted(n, 'document id')} {'has' if n == 1 else 'have'} more than one "
+            f"task ({shown}); delete the extra tasks in Label Studio"
         )
     if s.dry_run:
         out.print("dry run: nothing was changed")
@@ -304,16 +333,21 @@ def pull_cli(
             help="Only tasks annotated after this ISO 8601 time (UTC unless it says so), merged into --out.",
         ),
     ] = None,
+    allow_empty: Annotated[
+        bool, typer.Option("--allow-empty", help="Write a gold set even when no task has an annotation.")
+    ] = False,
     schema_path: SchemaPath = None,
     url: Url = None,
-    data_dir: DataDir = Path(".labelstudio"),
+    data_dir: DataDir = None,
     key_file: KeyFile = None,
 ) -> None:
     from datetime import datetime
 
     from eval.errors import UsageError
+    from eval.render.common import counted
 
     from .convert_pull import AnnotationPolicy
+    from .goldset import check_out_folder
     from .pull import pull, pull_from_export
     from .schema import load_schema
 
@@ -330,10 +364,18 @@ def pull_cli(
                 moment = datetime.fromisoformat(since)
             except ValueError:
                 raise UsageError(f"--since {since!r} is not an ISO 8601 time; give e.g. 2026-12-01T18:00:00Z") from None
+        if moment is None:
+            check_out_folder(out_dir, overwrite=force)
         schema = load_schema(schema_path) if schema_path else load_schema()
         if from_export is not None:
             summary = pull_from_export(
-                from_export, out=out_dir, schema=schema, policy=policy, lenient=lenient, overwrite=force
+                from_export,
+                out=out_dir,
+                schema=schema,
+                policy=policy,
+                lenient=lenient,
+                overwrite=force,
+                allow_empty=allow_empty,
             )
         else:
             assert project is not None
@@ -347,6 +389,7 @@ def pull_cli(
                     lenient=lenient,
                     overwrite=force,
                     since=moment,
+                    allow_empty=allow_empty,
                     progress=note,
                 )
     c = summary.counts
@@ -355,15 +398,19 @@ def pull_cli(
     if summary.kept is not None:
         out.print(f"merged: {summary.documents - summary.kept} documents pulled again or new, {summary.kept} kept")
     out.print(
-        f"{summary.documents} documents from {c.tasks} tasks ({c.unannotated} without annotation, "
-        f"{c.cancelled} skipped annotations); {c.entities} entities, {c.events} events"
+        f"{counted(summary.documents, 'document')} from {counted(c.tasks, 'task')} ({c.unannotated} without "
+        f"annotation, {counted(c.cancelled, 'skipped annotation')}); {counted(c.entities, 'entity', 'entities')}, "
+        f"{counted(c.events, 'event')}"
     )
     if summary.repairs:
-        out.print(f"{summary.repairs} region(s) had UTF-16 offsets and were repaired (listed in the manifest)")
+        out.print(
+            f"{counted(summary.repairs, 'region')} had UTF-16 offsets and "
+            f"{'was' if summary.repairs == 1 else 'were'} repaired (listed in the manifest)"
+        )
     if summary.dropped:
         out.print(
-            f"[yellow]warning:[/yellow] {summary.dropped} bad region(s)/relation(s) dropped (--lenient); "
-            "they are listed in the manifest"
+            f"[yellow]warning:[/yellow] {counted(summary.dropped, 'bad region/relation', 'bad regions/relations')} "
+            "dropped (--lenient); they are listed in the manifest"
         )
 
 

@@ -98,6 +98,24 @@ def _manifest(
     return manifest
 
 
+def check_out_folder(folder: str | Path, *, overwrite: bool) -> Path:
+    """Refuse, before any work, a gold-set destination that cannot be written: a file, a folder
+    that already holds files (without ``overwrite``), or a place under a file or a read-only folder."""
+    target = Path(folder)
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{target}: exists and is not a folder; choose a folder for the gold set")
+    if target.is_dir() and any(target.iterdir()) and not overwrite:
+        raise UsageError(f"{target}: already holds files; choose a new folder or pass --force")
+    parent = target.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise UsageError(f"{target}: {parent} is a file, not a folder; choose a folder for the gold set")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise UsageError(f"{target}: cannot write in {parent} (permission denied); choose another folder")
+    return target
+
+
 def write_gold_set(
     folder: str | Path,
     documents: Iterable[Document],

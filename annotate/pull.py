@@ -26,10 +26,11 @@ import orjson
 
 from eval.errors import FormatError, UsageError
 from eval.io import GOLD_DOCUMENTS
+from eval.words import counted
 
 from .client import Client, Progress
 from .convert_pull import AnnotationPolicy, PullCounts, PullResult, export_to_gold
-from .goldset import read_gold_set, staged_folder, utc_now, write_gold_set
+from .goldset import check_out_folder, read_gold_set, staged_folder, utc_now, write_gold_set
 from .push import resolve_project
 from .schema import Schema
 from .settings import safe_url
@@ -67,6 +68,7 @@ def pull(
     lenient: bool = False,
     overwrite: bool = False,
     since: datetime | None = None,
+    allow_empty: bool = False,
     progress: Progress | None = None,
 ) -> PullSummary:
     """Export ``project`` (id or title) from the server and write it as a gold set at ``out``.
@@ -76,6 +78,8 @@ def pull(
     (``merge_pull``)."""
     if since is not None:
         _check_merge(Path(out), policy)
+    else:
+        check_out_folder(out, overwrite=overwrite)
     found = resolve_project(client, project)
     if found is None:
         raise UsageError(f"{client.settings.url}: no project titled {project!r}; check the title or pass its id")
@@ -105,6 +109,7 @@ def pull(
         policy=policy,
         lenient=lenient,
         overwrite=overwrite,
+        allow_empty=allow_empty,
         provenance=provenance,
         source=source,
     )
@@ -118,9 +123,11 @@ def pull_from_export(
     policy: AnnotationPolicy = AnnotationPolicy.LATEST,
     lenient: bool = False,
     overwrite: bool = False,
+    allow_empty: bool = False,
 ) -> PullSummary:
     """Offline: turn a full JSON export file (saved from Label Studio) into a gold set."""
     p = Path(path)
+    check_out_folder(out, overwrite=overwrite)
     tasks, raw = read_export(p)
     provenance = {
         "source": f"label-studio export {p.name}",
@@ -135,6 +142,7 @@ def pull_from_export(
         policy=policy,
         lenient=lenient,
         overwrite=overwrite,
+        allow_empty=allow_empty,
         provenance=provenance,
         source=str(p),
     )
@@ -146,6 +154,10 @@ def read_export(path: Path) -> tuple[Any, bytes]:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise UsageError(f"{path}: no such export file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a folder; pass the JSON export file (Export > JSON in Label Studio)") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read the export file ({exc.strerror})") from None
     try:
         return orjson.loads(raw), raw
     except orjson.JSONDecodeError as exc:
@@ -160,16 +172,19 @@ def write_pull(
     policy: AnnotationPolicy,
     lenient: bool,
     overwrite: bool,
+    allow_empty: bool = False,
     provenance: Mapping[str, Any],
     source: str,
 ) -> PullSummary:
     """Convert an export and write the gold set(s); nothing is written when anything is wrong."""
-    target = Path(out)
-    if target.exists() and not target.is_dir():
-        raise UsageError(f"{target}: exists and is not a folder; choose a folder for the gold set")
-    if target.is_dir() and any(target.iterdir()) and not overwrite:
-        raise UsageError(f"{target}: already holds files; choose a new folder or pass --force")
+    target = check_out_folder(out, overwrite=overwrite)
     result = export_to_gold(tasks, schema, policy=policy, lenient=lenient, source=source)
+    if not result.converted and not allow_empty:
+        c = result.counts
+        raise UsageError(
+            f"{source}: no annotated documents ({counted(c.tasks, 'task')}, {c.unannotated} without annotation); "
+            "nothing was written. Pass --allow-empty to write an empty gold set anyway"
+        )
     fields = {**provenance, **result.manifest_fields()}
     if policy is AnnotationPolicy.ALL:
         folders = _write_per_annotator(result, target, schema, fields)

@@ -36,6 +36,7 @@ from eval.errors import FormatError, Problem, UsageError, ValidationError
 from eval.io import GOLD_DOCUMENTS
 from eval.model import Document
 from eval.readers.jsonl import read_gold_documents, read_jsonl
+from eval.render.common import counted
 
 from .client import Client, PredictionIn, Progress, Project, TaskRef, text_sha256
 from .convert_push import document_problems, document_results, document_to_results, document_to_task
@@ -247,8 +248,8 @@ class _Sender:
                 except TransientError as exc:
                     if attempt == self.retries:
                         raise ServerError(
-                            f"{exc}; gave up after {self.retries + 1} tries with {done} of {len(items)} {what} "
-                            "sent. Run the same push again to finish: it skips what is already there"
+                            f"{exc}; gave up after {counted(self.retries + 1, 'try', 'tries')} with {done} of "
+                            f"{len(items)} {what} sent"
                         ) from None
                     self.retried += 1
                     time.sleep(self.backoff * 2**attempt)
@@ -258,6 +259,18 @@ class _Sender:
             done += size
             self.progress(what, done, len(items))
         return done
+
+
+def check_push_options(
+    *, batch_size: int, as_annotations: bool, ground_truth: bool, predictions: bool, model_version: str | None
+) -> None:
+    """Options that do not fit together: refused before any file is read or the server is asked."""
+    if batch_size < 1:
+        raise UsageError(f"--batch-size {batch_size}: must be at least 1")
+    if ground_truth and not as_annotations:
+        raise UsageError("--ground-truth only applies with --as-annotations")
+    if predictions and not model_version:
+        raise UsageError("--predictions needs --model-version (it tells this run's predictions from others)")
 
 
 def push(
@@ -285,12 +298,13 @@ def push(
     truth with ``ground_truth``).
     """
     note = progress or (lambda what, done, total: None)
-    if batch_size < 1:
-        raise UsageError(f"--batch-size {batch_size}: must be at least 1")
-    if ground_truth and not as_annotations:
-        raise UsageError("--ground-truth only applies with --as-annotations")
-    if predictions and not model_version:
-        raise UsageError("--predictions needs --model-version (it tells this run's predictions from others)")
+    check_push_options(
+        batch_size=batch_size,
+        as_annotations=as_annotations,
+        ground_truth=ground_truth,
+        predictions=bool(predictions),
+        model_version=model_version,
+    )
     problems = [p for doc in documents for p in document_problems(doc, schema)] if as_annotations else []
     if problems:
         raise ValidationError(problems)
@@ -328,12 +342,54 @@ def push(
     if dry_run:
         return base
 
+    try:
+        return _send_all(
+            client,
+            documents,
+            base,
+            found,
+            schema=schema,
+            pending=pending,
+            predictions=wanted_predictions,
+            model_version=model_version or "",
+            as_annotations=as_annotations,
+            ground_truth=ground_truth,
+            batch_size=batch_size,
+            retries=retries,
+            backoff=backoff,
+            progress=note,
+        )
+    except ServerError as exc:  # given up, or the server died part-way: what was sent stays sent
+        raise ServerError(
+            f"{exc}. Run the same push again once the server answers: it resumes where it stopped "
+            "(what arrived is skipped, nothing is duplicated)"
+        ) from None
+
+
+def _send_all(
+    client: Client,
+    documents: Sequence[Document],
+    base: PushSummary,
+    found: Project | None,
+    *,
+    schema: Schema,
+    pending: Sequence[Document],
+    predictions: Sequence[Document],
+    model_version: str,
+    as_annotations: bool,
+    ground_truth: bool,
+    batch_size: int,
+    retries: int,
+    backoff: float,
+    progress: Progress,
+) -> PushSummary:
+    """The writes of ``push`` as ``base`` planned them: project, tasks, predictions, annotations."""
     if found is None:
-        found = _create_project_once(client, title, labeling_config(schema))
-    elif replace_config:
+        found = _create_project_once(client, base.project_title, labeling_config(schema))
+    elif base.config_updated:
         found = client.update_label_config(found.id, labeling_config(schema))
     pid = found.id
-    sender = _Sender(retries, backoff, note)
+    sender = _Sender(retries, backoff, progress)
 
     def tasks_missing(batch: list[Document]) -> list[Document]:
         now, _ = _by_doc_id(client.list_tasks(pid))
@@ -345,18 +401,17 @@ def push(
     created = sender.send("tasks", pending, batch_size, import_batch, tasks_missing)
     removed, kept = _remove_duplicates(client, pid, {d.id for d in pending}) if pending else (0, ())
     made_predictions = 0
-    if wanted_predictions:
-        made_predictions = _push_predictions(
-            client, pid, wanted_predictions, schema, model_version or "", sender, batch_size
-        )
+    if predictions:
+        made_predictions = _push_predictions(client, pid, predictions, schema, model_version, sender, batch_size)
     made_annotations = skipped_annotations = 0
     if as_annotations:
         made_annotations, skipped_annotations = store_annotations(
-            client, pid, documents, schema, ground_truth=ground_truth, retries=retries, backoff=backoff, progress=note
+            client, pid, documents, schema, ground_truth=ground_truth, retries=retries, backoff=backoff,
+            progress=progress,
         )
     # Duplicates a concurrent push is still making are its to remove (it lists after its own
     # imports), so only those found at the start and those kept for their annotations are reported.
-    final_duplicates = tuple(dict.fromkeys((*duplicates, *kept)))
+    final_duplicates = tuple(dict.fromkeys((*base.duplicate_doc_ids, *kept)))
     if sender.retried:  # a retried write may have made one
         final_duplicates = _by_doc_id(client.list_tasks(pid))[1]
     return PushSummary(
@@ -364,12 +419,12 @@ def push(
         project_title=found.title,
         dry_run=False,
         project_created=base.project_created,
-        config_updated=replace_config,
+        config_updated=base.config_updated,
         documents=len(documents),
         created=created,
         skipped=base.skipped,
         predictions_created=made_predictions,
-        predictions_skipped=len(predictions) - made_predictions,
+        predictions_skipped=base.predictions_created + base.predictions_skipped - made_predictions,
         annotations_created=made_annotations,
         annotations_skipped=skipped_annotations,
         retries=sender.retried,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import httpx
 import pytest
 
 from annotate.client import Client, TransientError
@@ -80,3 +81,33 @@ def test_uncertain_batch_is_retried_after_relisting(live_server, store):
     assert summary.created == 10 and summary.retries == 1 and summary.duplicate_doc_ids == ()
     # the retry re-sends only what did not arrive
     assert calls == [4, 4] + ([4 - {"all": 4, "half": 2, "none": 0}[store]] if store != "all" else []) + [2]
+
+
+class DiesAfterFirstImport(httpx.HTTPTransport):
+    """The real server until one task import has gone through; then nothing listens any more."""
+
+    imports = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.imports >= 1:
+            raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+        if request.method == "POST" and request.url.path.endswith("/import"):
+            self.imports += 1
+        return super().handle_request(request)
+
+
+def test_push_stopped_by_a_dead_server_says_the_same_command_resumes(live_server):
+    docs = documents(6, "dead")
+    title = live_server.title("dead server")
+    dying = Client(live_server.settings, transport=DiesAfterFirstImport())
+    with dying, pytest.raises(ServerError) as err:
+        push(dying, docs, project=title, schema=SCHEMA, batch_size=3)
+    message = str(err.value)
+    assert "cannot reach Label Studio" in message and "\n" not in message
+    assert "Run the same push again once the server answers: it resumes where it stopped" in message
+    with live_server.client() as client:
+        (project,) = client.find_projects(title)
+        assert sum(doc_ids(client, project.id).values()) == 3
+        summary = push(client, docs, project=title, schema=SCHEMA, batch_size=3)
+        assert (summary.created, summary.skipped) == (3, 3)
+        assert doc_ids(client, project.id) == Counter({d.id: 1 for d in docs})
