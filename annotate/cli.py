@@ -269,7 +269,7 @@ def push_cli(
 
 
 def _print_push(out, s, model_version: str | None) -> None:  # type: ignore[no-untyped-def]
-    from eval.render.common import counted
+    from eval.words import counted
 
     would = "would be " if s.dry_run else ""
     where = f"project {s.project_title!r}" + (f" (id {s.project_id})" if s.project_id is not None else "")
@@ -344,7 +344,7 @@ def pull_cli(
     from datetime import datetime
 
     from eval.errors import UsageError
-    from eval.render.common import counted
+    from eval.words import counted
 
     from .convert_pull import AnnotationPolicy
     from .goldset import check_out_folder

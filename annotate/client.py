@@ -16,18 +16,21 @@ re-reads the server before trying again (see ``annotate.push``).
 from __future__ import annotations
 
 import hashlib
+import socket
 import time
+import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, TypeVar
+from urllib.parse import urlsplit
 
 import httpx
 import orjson
 
 from .errors import ServerError, TransientError
-from .settings import KEY_ENV, Secret, Settings
+from .settings import KEY_ENV, URL_ENV, Secret, Settings
 
 T = TypeVar("T")
 
@@ -105,6 +108,32 @@ class PredictionIn:
     model_version: str
 
 
+def _unreachable(url: str, what: str) -> str:
+    hint = f"(`annotate server status`, or set {URL_ENV})"
+    return f"cannot reach Label Studio at {url} while {what}; is it running? {hint}"
+
+
+def _refused_at(url: str) -> bool:
+    """True when a TCP connect to the URL's host and port is refused: nothing listens there. One
+    connect, made before the SDK is imported, so that a stopped server is reported at once. A
+    timeout, a name lookup or a proxy in between is left to the requests and their retries."""
+    parts = urlsplit(url)
+    host = parts.hostname
+    if not host:
+        return False
+    proxies = urllib.request.getproxies()
+    if (proxies.get(parts.scheme) or proxies.get("all")) and not urllib.request.proxy_bypass(host):
+        return False
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        with socket.create_connection((host, port), timeout=2.0):
+            return False
+    except ConnectionRefusedError:
+        return True
+    except (OSError, ValueError):
+        return False
+
+
 def _refused(exc: BaseException) -> bool:
     """True when the connection was refused (the error itself or one it was raised from)."""
     seen: BaseException | None = exc
@@ -131,7 +160,9 @@ class Client:
         retry: Retry = Retry(),  # noqa: B008 - an immutable NamedTuple
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        from label_studio_sdk import LabelStudio
+        if transport is None and _refused_at(settings.url):
+            raise ServerError(_unreachable(settings.url, "connecting"))
+        from label_studio_sdk import LabelStudio  # seconds to import: only once the port answers
 
         self.settings = settings
         self.retry = retry
@@ -185,10 +216,7 @@ class Client:
             kind = TransientError if code >= 500 else ServerError
             return kind(f"{url}: HTTP {code} while {what}: {_one_line(exc.response.text)}")
         if isinstance(exc, httpx.ConnectError):
-            return ServerError(
-                f"cannot reach Label Studio at {url} while {what}; is it running? "
-                "(`annotate server status`, or set LABEL_STUDIO_URL)"
-            )
+            return ServerError(_unreachable(url, what))
         if isinstance(exc, httpx.TimeoutException):
             return TransientError(f"{url}: no answer in time while {what}; the server may be overloaded")
         if isinstance(exc, httpx.TransportError):

@@ -36,7 +36,7 @@ from eval.errors import FormatError, Problem, UsageError, ValidationError
 from eval.io import GOLD_DOCUMENTS
 from eval.model import Document
 from eval.readers.jsonl import read_gold_documents, read_jsonl
-from eval.render.common import counted
+from eval.words import counted
 
 from .client import Client, PredictionIn, Progress, Project, TaskRef, text_sha256
 from .convert_push import document_problems, document_results, document_to_results, document_to_task

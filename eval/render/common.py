@@ -49,11 +49,6 @@ def number(x: float) -> str:
     return f"{x:.{DECIMALS}f}"
 
 
-def counted(n: int, noun: str, plural: str | None = None) -> str:
-    """``1 document``, ``2 documents``, ``0 entities`` (``plural`` when it is not noun + s)."""
-    return f"{n} {noun if n == 1 else plural or noun + 's'}"
-
-
 def interval_text(iv: Interval) -> str:
     """``0.812 [0.790, 0.835]``."""
     return f"{number(iv.estimate)} [{number(iv.low)}, {number(iv.high)}]"

@@ -213,3 +213,16 @@ def test_import_sends_the_tasks_once_and_returns_their_ids():
     with client(handler) as c:
         assert c.import_tasks(7, tasks) == [11, 12]
     assert bodies == [tasks]
+
+
+def test_nothing_listening_is_reported_before_the_sdk_is_built():
+    """Without an injected transport, a refused TCP connect is the error, at construction."""
+    from annotate.server import free_port
+
+    url = f"http://127.0.0.1:{free_port()}"
+    with pytest.raises(ServerError) as err:
+        Client(Settings(url, Secret(KEY), "$LABEL_STUDIO_API_KEY"))
+    assert str(err.value) == (
+        f"cannot reach Label Studio at {url} while connecting; is it running? "
+        "(`annotate server status`, or set LABEL_STUDIO_URL)"
+    )
