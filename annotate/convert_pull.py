@@ -9,6 +9,7 @@ pull policies and the validation/repair rules are in docs/schema.md.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -137,6 +138,16 @@ class PullResult:
 # --- offsets of one span ---------------------------------------------------------------------
 
 
+QUOTE_CHARS = 80  # longest quoted value in a message
+MAX_ID_CHARS = 200  # longest task or region id taken from an export
+
+
+def _shown(value: Any) -> str:
+    """``repr`` of a value read from an export, cut to about ``QUOTE_CHARS`` characters."""
+    text = repr(value[: QUOTE_CHARS + 1] if isinstance(value, str | list) else value)
+    return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1] + "…"
+
+
 # --- pull: results -> documents -----------------------------------------------------------------
 
 
@@ -182,7 +193,7 @@ def _task_text(task_id: TaskId, data: Any) -> tuple[str, str]:
         )
     doc_id = data.get("doc_id", task_id)
     if isinstance(doc_id, bool) or not isinstance(doc_id, str | int):
-        raise FormatError(f"task {task_id}: data.doc_id must be a string, got {doc_id!r}")
+        raise FormatError(f"task {task_id}: data.doc_id must be a string, got {_shown(doc_id)}")
     return text, str(doc_id)
 
 
@@ -207,14 +218,19 @@ class _Annotation:
         """Shape and label checks of one region; offsets are checked later, all together."""
         rid = item.get("id")
         if not isinstance(rid, str) or not rid:
-            self.issue(None, f"result item {i} has no region id")
+            self.issue(None, f"result item {i} has no region id (a string), got {_shown(rid)}")
+            return None
+        if len(rid) > MAX_ID_CHARS:
+            self.issue(None, f"result item {i}: region id {_shown(rid)} is longer than {MAX_ID_CHARS} characters")
             return None
         rtype, control = item.get("type"), item.get("from_name")
-        if rtype != "labels" or control not in self.labels:
-            self.issue(rid, f"a {rtype!r} result from {control!r} is not part of the goldbench labeling config")
+        if rtype != "labels" or not isinstance(control, str) or control not in self.labels:
+            self.issue(
+                rid, f"a {_shown(rtype)} result from {_shown(control)} is not part of the goldbench labeling config"
+            )
             return None
         if item.get("to_name") != TEXT_NAME:
-            self.issue(rid, f"to_name is {item.get('to_name')!r}, not {TEXT_NAME!r}")
+            self.issue(rid, f"to_name is {_shown(item.get('to_name'))}, not {TEXT_NAME!r}")
             return None
         if rid in seen:
             if {self.controls.get(rid), control} == {ENTITY_CONTROL, TRIGGER_CONTROL}:
@@ -230,14 +246,20 @@ class _Annotation:
         self.controls[rid] = str(control)
         value = item.get("value")
         labels = value.get("labels") if isinstance(value, dict) else None
-        if not isinstance(value, dict) or not isinstance(labels, list) or len(labels) != 1:
-            self.issue(rid, f"needs exactly one label, has {labels!r}")
+        if not isinstance(value, dict):
+            self.issue(rid, f"value must be an object with start, end, text and labels, got {_shown(value)}")
+            return None
+        if not isinstance(labels, list) or len(labels) != 1:
+            self.issue(rid, f"needs exactly one label, has {_shown(labels)}")
             return None
         label = labels[0]
+        if not isinstance(label, str):
+            self.issue(rid, f"value.labels must hold one label name (a string), got {_shown(labels)}")
+            return None
         if label not in self.labels[control]:
             kind = {ENTITY_CONTROL: "entity label", TRIGGER_CONTROL: "event type"}.get(control, "label")
             known = ", ".join(sorted(self.labels[control]))
-            self.issue(rid, f"{kind} {label!r} is not in the schema ({known})")
+            self.issue(rid, f"{kind} {_shown(label)} is not in the schema ({known})")
             return None
         if control == LABEL_CONTROL:  # one group for both kinds: the label says which
             control = ENTITY_CONTROL if label in self.labels[ENTITY_CONTROL] else TRIGGER_CONTROL
@@ -255,7 +277,7 @@ class _Annotation:
         checked: list[_Region] = []
         for rid, control, label, start, end, given in raws:
             if type(start) is not int or type(end) is not int:
-                self.issue(rid, f"value.start/value.end must be integers, got {start!r}/{end!r}")
+                self.issue(rid, f"value.start/value.end must be integers, got {_shown(start)}/{_shown(end)}")
                 continue
             if not isinstance(given, str):
                 self.issue(rid, "value.text is missing; its offsets cannot be checked")
@@ -281,17 +303,20 @@ class _Annotation:
         args: dict[str, list[Argument]] = {}
         for item in items:
             src, dst = item.get("from_id"), item.get("to_id")
-            name = f"{src}->{dst}"
+            name = "->".join(x if isinstance(x, str) and len(x) <= MAX_ID_CHARS else _shown(x) for x in (src, dst))
 
             def bad(message: str, name: str = name) -> None:
                 self.issue(name, message, ItemKind.RELATION)
 
+            if not isinstance(src, str) or not isinstance(dst, str):
+                bad(f"from_id and to_id must be region ids (strings), got {_shown(src)} and {_shown(dst)}")
+                continue
             missing = [x for x in (src, dst) if x not in regions]
             if missing:
                 why = "was dropped" if missing[0] in known else "is not in the annotation"
-                bad(f"points to region {missing[0]!r}, which {why}")
+                bad(f"points to region {_shown(missing[0])}, which {why}")
                 continue
-            a, b = regions[str(src)], regions[str(dst)]
+            a, b = regions[src], regions[dst]
             if a.control == TRIGGER_CONTROL and b.control == ENTITY_CONTROL:
                 trigger, entity = a, b
             elif a.control == ENTITY_CONTROL and b.control == TRIGGER_CONTROL:
@@ -308,7 +333,8 @@ class _Annotation:
             for role_name in roles:
                 role = etype.role(role_name) if etype is not None and isinstance(role_name, str) else None
                 if role is None:
-                    bad(f"role {role_name!r} is not allowed for event type {trigger.label!r} (allowed: {allowed})")
+                    shown = _shown(role_name)
+                    bad(f"role {shown} is not allowed for event type {trigger.label!r} (allowed: {allowed})")
                 elif entity.label not in role.entity_labels:
                     fits = ", ".join(role.entity_labels)
                     bad(f"entity {entity.id!r} is {entity.label}, which cannot fill role {role_name!r} ({fits})")
@@ -395,7 +421,7 @@ def _time(value: Any, task_id: TaskId, annotation_id: Any, key: str) -> datetime
         t = datetime.fromisoformat(value)
     except (TypeError, ValueError):
         raise FormatError(
-            f"task {task_id} annotation {annotation_id}: {key} {value!r} is not an ISO 8601 time"
+            f"task {task_id} annotation {annotation_id}: {key} {_shown(value)} is not an ISO 8601 time"
         ) from None
     return t if t.tzinfo is not None else t.replace(tzinfo=UTC)
 
@@ -425,10 +451,37 @@ def _task(task: Any, index: int, source: str) -> _Task:
     task_id = task.get("id")
     if isinstance(task_id, bool) or not isinstance(task_id, int | str):
         raise FormatError(f"{source}: task #{index} has no id; pass Label Studio's JSON export")
+    if isinstance(task_id, str) and len(task_id) > MAX_ID_CHARS:
+        raise FormatError(f"{source}: task #{index}: id {_shown(task_id)} is longer than {MAX_ID_CHARS} characters")
     annotations = task.get("annotations") or []
     if not isinstance(annotations, list) or not all(isinstance(a, dict) for a in annotations):
         raise FormatError(f"{source}: task {task_id}: 'annotations' must be a list of objects")
+    for a in annotations:
+        _check_annotation(a, task_id, source)
     return _Task(task_id, task.get("data"), annotations, task.get(META))
+
+
+# An annotator's name becomes a folder name (``annotator-<name>``): no path separators, no dot first.
+_ANNOTATOR = re.compile(r"[\w@+-][\w.@+-]{0,99}")
+
+
+def _check_annotation(a: Mapping[str, Any], task_id: TaskId, source: str) -> None:
+    """The fields of one annotation that pull reads, each of the type Label Studio writes."""
+    aid = a.get("id")
+    where = f"{source}: task {task_id} annotation {_shown(aid)}"
+    if aid is not None and (isinstance(aid, bool) or not isinstance(aid, int)):
+        raise FormatError(f"{where}: the id must be an integer")
+    for key in ("was_cancelled", "ground_truth"):
+        if a.get(key) is not None and not isinstance(a.get(key), bool):
+            raise FormatError(f"{where}: {key} must be true or false, got {_shown(a.get(key))}")
+    who = a.get("completed_by")
+    name = who.get("id", who.get("email")) if isinstance(who, dict) else who
+    if name is not None and (isinstance(name, bool) or not isinstance(name, int | str)):
+        raise FormatError(f"{where}: completed_by must be a user id or an email, got {_shown(who)}")
+    if isinstance(name, str) and not _ANNOTATOR.fullmatch(name):
+        raise FormatError(
+            f"{where}: completed_by {_shown(name)} cannot name an annotator folder (letters, digits, . _ @ + - only)"
+        )
 
 
 def _choose(task: _Task, usable: list[dict[str, Any]], policy: AnnotationPolicy) -> list[dict[str, Any]]:
