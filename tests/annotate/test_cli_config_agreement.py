@@ -66,7 +66,9 @@ def test_cli_missing_files_are_one_line_exit_2(tmp_path: Path) -> None:
     assert agreed.exit_code == 2 and "missing.jsonl: no such file" in agreed.stderr
     article = tmp_path / "a1.txt"
     article.write_text(TEXT, encoding="utf-8")
-    pushed = runner.invoke(app, ["push", str(article), "--project", "p", "--predictions", str(missing)])
+    pushed = runner.invoke(
+        app, ["push", str(article), "--project", "p", "--predictions", str(missing), "--model-version", "m"]
+    )
     assert pushed.exit_code == 2 and "missing.jsonl: cannot read it" in pushed.stderr
     for result in (agreed, pushed):
         assert "Traceback" not in result.output and len(result.stderr.strip().splitlines()) == 1
