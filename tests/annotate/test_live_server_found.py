@@ -49,3 +49,11 @@ def test_busy_port_of_our_own_server_is_named(live_server, tmp_path: Path):
     assert "goldbench's Label Studio" in message and str(live_server.info.data_dir) in message
     assert "another program" not in message
     assert not (tmp_path / "second").exists()
+
+
+def test_busy_port_of_a_label_studio_without_our_record_says_so(live_server, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("GOLDBENCH_STATE_DIR", str(tmp_path / "empty-state"))  # a server from before the record
+    with pytest.raises(UsageError) as err:
+        start_server(tmp_path / "second", live_server.info.port, timeout=5)
+    assert "a Label Studio that goldbench did not start from here" in str(err.value)
+    assert "--data-dir" in str(err.value)
