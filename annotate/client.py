@@ -29,6 +29,8 @@ from urllib.parse import urlsplit
 import httpx
 import orjson
 
+from eval.words import counted
+
 from .errors import ServerError, TransientError
 from .settings import KEY_ENV, URL_ENV, Secret, Settings
 
@@ -391,7 +393,7 @@ class Client:
         request: Any = list(tasks)
         r: Any = self._write(
             lambda: self._ls.projects.import_tasks(project_id, request=request, return_task_ids=True),
-            f"importing {len(tasks)} tasks into project {project_id}",
+            f"importing {counted(len(tasks), 'task')} into project {project_id}",
         )
         return [int(i) for i in (getattr(r, "task_ids", None) or [])]
 
@@ -415,7 +417,7 @@ class Client:
         ]
         r = self._write(
             lambda: self._ls.projects.import_predictions(project_id, request=request),
-            f"importing {len(request)} predictions into project {project_id}",
+            f"importing {counted(len(request), 'prediction')} into project {project_id}",
         )
         return int(r.created or 0)
 

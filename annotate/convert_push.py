@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from eval.errors import Problem, ValidationError
 from eval.labelstudio import span_problem
 from eval.model import Argument, Document, Entity
+from eval.words import counted
 
 from .schema import LABEL_CONTROL, META, TEXT_NAME, Schema
 
@@ -57,7 +58,9 @@ def _plan(doc: Document, schema: Schema) -> _Plan:
         problems.append(Problem(doc.where, message, doc.id))
 
     if doc.mentions:
-        problem(f"{len(doc.mentions)} entities have no offsets; Label Studio regions need start and end")
+        n = len(doc.mentions)
+        have = "has" if n == 1 else "have"
+        problem(f"{counted(n, 'entity', 'entities')} {have} no offsets; Label Studio regions need start and end")
     explicit = [e.id for e in doc.entities if e.id is not None] + [ev.id for ev in doc.events if ev.id is not None]
     used = set(explicit)
     for rid in sorted(r for r, n in Counter(explicit).items() if n > 1):
