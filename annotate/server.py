@@ -303,7 +303,7 @@ def _port_in_use(port: int) -> str:
             f"use it with --data-dir {other}, stop it with `annotate server stop --data-dir {other}`, "
             "or pass --port with a free port"
         )
-    if health_ok(f"http://{HOST}:{port}", timeout=1.0):
+    if health_ok(f"http://{HOST}:{port}", timeout=2.0):
         return (
             f"port {port} on {HOST} is already in use by a Label Studio that goldbench did not start from here; "
             "if it is yours, pass its --data-dir (the folder it was started with), or pass --port with a free port"
