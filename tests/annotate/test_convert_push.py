@@ -128,7 +128,7 @@ BAD = [
     ("unknown label", doc((SADYKOVA._replace(label="PER"),)), "label 'PER' is not in the schema"),
     ("duplicate id", doc((SADYKOVA, TOKAYEV._replace(id="p1"))), "id 'p1' is used more than once"),
     ("hash in id", doc((SADYKOVA._replace(id="a#1"),)), "contains '#'"),
-    ("mentions", doc(mentions=(Mention("PERSON", "Sadykova"),)), "have no offsets"),
+    ("mentions", doc(mentions=(Mention("PERSON", "Sadykova"),)), "1 entity has no offsets"),
     ("unknown event type", doc(events=(Event("Visit", trig("met")),)), "event type 'Visit' is not in the schema"),
     ("trigger without offsets", doc(events=(Event("Meet", Span(-1, -1, "met")),)), "the trigger has no offsets"),
     (
