@@ -191,12 +191,14 @@ def users_add(
         Path | None, typer.Option("--users-dir", help="Where the password and key files go (default: DATA_DIR/users).")
     ] = None,
     url: Url = None,
-    data_dir: DataDir = Path(".labelstudio"),
+    data_dir: DataDir = None,
     key_file: KeyFile = None,
 ) -> None:
+    from .settings import pick_data_dir
     from .users import add_user
 
     out = _console()
+    data_dir = pick_data_dir(data_dir)
     with _user_errors(), _client(url, data_dir, key_file) as client:
         user = add_user(client, email, users_dir=users_dir or data_dir / "users")
     out.print(f"user [bold]{user.email}[/bold] (id {user.id}) created on {client.settings.url}")
@@ -455,7 +457,7 @@ def connect_model_cli(
     server: Annotated[
         str | None, typer.Option("--server", help="Label Studio URL (default: $LABEL_STUDIO_URL or local).")
     ] = None,
-    data_dir: DataDir = Path(".labelstudio"),
+    data_dir: DataDir = None,
     key_file: KeyFile = None,
 ) -> None:
     from .serve import connect_model
@@ -569,7 +571,7 @@ def quality_cli(
     lenient: Annotated[bool, typer.Option(help="Leave bad regions out instead of failing.")] = False,
     schema_path: SchemaPath = None,
     url: Url = None,
-    data_dir: DataDir = Path(".labelstudio"),
+    data_dir: DataDir = None,
     key_file: KeyFile = None,
 ) -> None:
     from eval.errors import UsageError
