@@ -19,8 +19,8 @@ def absolute_path_pattern() -> re.Pattern[str]:
     roots = (KNOWN_ROOTS | set(os.listdir("/"))) - ALLOWED
     names = "|".join(sorted(re.escape(r) for r in roots))
     # "/work/x" at the start of a string or after a quote, blank, '=' or '(' (not "a/usr/b", not a URL
-    # path such as "http://h/api"); a Windows drive ("C:\\"); a home-relative "~/".
-    return re.compile(rf"(?:(?<![\w.:/~-])/(?:{names})(?=/|\b)|\b[A-Za-z]:\\\\|(?<![\w/])~/)")
+    # path such as "http://h/api" or f"{url}/data"); a Windows drive ("C:\\"); a home-relative "~/".
+    return re.compile(rf"(?:(?<![\w.:/~}})\]-])/(?:{names})(?=/|\b)|\b[A-Za-z]:\\\\|(?<![\w/])~/)")
 
 
 def test_pattern_catches_paths_outside_and_allows_the_rest() -> None:
@@ -29,7 +29,8 @@ def test_pattern_catches_paths_outside_and_allows_the_rest() -> None:
                 "'~/notes.txt'"]:
         assert pattern.search(bad), bad
     for fine in ['tmp_path / "a"', "'/tmp/x.json'", '"http://127.0.0.1:8080/api/projects"', '"/api/tasks"',
-                 "ROOT.parent / 'shared' / 'seeds'", "a/usr/b"]:
+                 "ROOT.parent / 'shared' / 'seeds'", "a/usr/b",
+                 'f"{url}/data?task=1"']:
         assert not pattern.search(fine), fine
 
 

@@ -42,7 +42,7 @@ def _need(found: object, reason: str) -> None:
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    found = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    found = shutil.which("chromium")
     _need(found, "chromium is not installed (apt-get install -y chromium)")
     try:
         import playwright.sync_api  # noqa: F401
