@@ -371,8 +371,18 @@ class Client:
             raise ServerError(f"{self.settings.url}: project {project_id} vanished while updating it")
         return p
 
-    def delete_project(self, project_id: int) -> None:
-        self._write(lambda: self._ls.projects.delete(project_id), f"deleting project {project_id}")
+    def delete_project(self, project_id: int, *, missing_ok: bool = False) -> None:
+        """Delete a project; with ``missing_ok`` one that is already gone (a racer deleted it) is fine."""
+        from label_studio_sdk.core.api_error import ApiError
+
+        def delete() -> None:
+            try:
+                self._ls.projects.delete(project_id)
+            except ApiError as exc:
+                if not (missing_ok and exc.status_code == 404):
+                    raise
+
+        self._write(delete, f"deleting project {project_id}")
 
     # -- tasks ----------------------------------------------------------------------------
 

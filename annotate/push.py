@@ -434,14 +434,17 @@ def _send_all(
 
 
 def _create_project_once(client: Client, title: str, label_config: str) -> Project:
-    """Create the project; when a concurrent push created one with this title too, keep the
-    lowest id and delete ours (it is empty: nothing has been imported into it yet)."""
+    """Create the project, then keep the lowest-id project with this title and delete every
+    other one that is still empty: ours when a concurrent push was quicker, or a racer's that
+    it has not deleted yet. Every racer applies the same rule, so they agree on one project,
+    and the one that lists last leaves no empty copy behind."""
     made = client.create_project(title, label_config)
     same = sorted(client.find_projects(title), key=lambda p: p.id)
-    if same and same[0].id != made.id:
-        client.delete_project(made.id)
-        return same[0]
-    return made
+    keep = same[0] if same else made
+    for p in same[1:]:
+        if p.id == made.id or p.task_count == 0:
+            client.delete_project(p.id, missing_ok=True)
+    return keep
 
 
 def _remove_duplicates(client: Client, pid: int, imported: set[str]) -> tuple[int, tuple[str, ...]]:
