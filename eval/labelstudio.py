@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from .errors import quote
+from .errors import plural, quote
 
 # The names goldbench's labeling config gives its tags; results carry them as from_name/to_name.
 TEXT_NAME = "text"
@@ -31,7 +31,7 @@ def span_problem(text: str, start: int, end: int, given: str | None) -> str | No
     if not (0 <= start < end):
         return f"offsets {start}-{end} are not a span (need 0 <= start < end)"
     if end > len(text):
-        return f"offsets {start}-{end} are past the end of the text ({len(text)} characters)"
+        return f"offsets {start}-{end} are past the end of the text ({plural(len(text), 'character')})"
     if given is not None and text[start:end] != given:
         return f"text {_short(given)} does not match the document text at {start}-{end} ({_short(text[start:end])})"
     return None
