@@ -431,6 +431,13 @@ class Client:
         )
         return int(r.created or 0)
 
+    def annotation_count(self, task_id: int) -> int:
+        """How many submitted (not cancelled) annotations a task has, read from its annotations
+        themselves rather than from the task list's counter."""
+        what = f"listing the annotations of task {task_id}"
+        found: Any = self._read(lambda: list(self._ls.annotations.list(task_id)), what)
+        return sum(1 for a in found if not getattr(a, "was_cancelled", False))
+
     def create_annotation(
         self,
         task_id: int,
