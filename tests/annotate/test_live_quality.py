@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-import httpx
 import krippendorff
 import numpy as np
 import pytest
@@ -102,22 +101,9 @@ class Annotator:
 
 
 def sign_up(admin: Client, email: str) -> Annotator:
-    """A user made as a person makes one: the invite link's sign-up form, then a personal token."""
-    url = admin.settings.url
-    with httpx.Client(base_url=url, follow_redirects=False, timeout=60) as http:
-        access = http.post("/api/token/refresh", json={"refresh": admin.settings.api_key.reveal()})
-        bearer = {"Authorization": f"Bearer {access.raise_for_status().json()['access']}"}
-        token = http.get("/api/invite", headers=bearer).raise_for_status().json()["token"]
-    with httpx.Client(base_url=url, follow_redirects=False, timeout=60) as session:
-        signup = f"/user/signup/?token={token}"
-        session.get(signup).raise_for_status()
-        fields = {"email": email, "password": "a-long-Passw0rd!", "csrfmiddlewaretoken": session.cookies["csrftoken"]}
-        done = session.post(signup, data=fields, headers={"Referer": url})
-        assert done.status_code == 302, done.text[:500]
-        headers = {"X-CSRFToken": session.cookies["csrftoken"], "Referer": url}
-        key = session.post("/api/token/", headers=headers).raise_for_status().json()["token"]
-        me = session.get("/api/current-user/whoami").raise_for_status().json()
-    return Annotator(int(me["id"]), email, Client(Settings(url, Secret(key), "test")))
+    """A user made as a person makes one (the invite link's sign-up form), with their own key."""
+    user, key = admin.sign_up(email, Secret("a-long-Passw0rd!"))
+    return Annotator(user.id, email, Client(Settings(admin.settings.url, key, "test")))
 
 
 @pytest.fixture(scope="module")
