@@ -4,6 +4,7 @@ controls, accepted by label-studio-sdk, and compared ignoring layout."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -101,8 +102,8 @@ def test_malformed_config_is_never_equal() -> None:
     assert "not well-formed" in (config_difference(CONFIG, "<View>") or "")
 
 
-def test_module_main_prints_the_config(capsys: pytest.CaptureFixture[str]) -> None:
+def test_module_main_prints_the_config(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main([]) == 0
     assert capsys.readouterr().out == CONFIG
-    assert main(["/nonexistent/schema.yaml"]) == 2
+    assert main([str(tmp_path / "missing" / "schema.yaml")]) == 2
     assert "no such schema file" in capsys.readouterr().err
