@@ -160,6 +160,76 @@ class Table:
     def to_documents(self) -> list[Document]:
         return [self.document(i) for i in range(len(self))]
 
+    def slice(self, lo: int, hi: int) -> Table:
+        """Documents ``[lo, hi)`` as a table of their own (rows and document keys renumbered)."""
+        r0, r1 = int(self.entity_rows[lo]), int(self.entity_rows[hi])
+        return Table(
+            self.path,
+            self.format,
+            self.sha256,
+            self.ids[lo:hi],
+            self.texts[lo:hi],
+            self.lines[lo:hi],
+            self.counts[lo:hi],
+            self.start[r0:r1],
+            self.end[r0:r1],
+            self.label_codes[r0:r1],
+            self.label_names,
+            _shifted(self.entity_texts, r0, r1),
+            _shifted(self.documents, lo, hi),
+            _shifted(self.entity_scores, r0, r1),
+            _shifted(self.extras, lo, hi),
+            self.notes,
+        )
+
+    @classmethod
+    def concat(cls, tables: Sequence[Table], *, path: str, format: str, sha256: str) -> Table:
+        """One table of ``tables`` in order; label codes are merged by name."""
+        codes = LabelCodes()
+        recoded = []
+        for t in tables:
+            recode = np.asarray([codes[n] for n in t.label_names] or [0], dtype=np.int64)
+            recoded.append(recode[t.label_codes])
+        docs = rows = 0
+        entity_texts: dict[int, str] = {}
+        documents: dict[int, Document] = {}
+        entity_scores: dict[int, float] = {}
+        extras: dict[int, Mapping[str, Any]] = {}
+        for t in tables:
+            entity_texts.update((rows + k, v) for k, v in t.entity_texts.items())
+            entity_scores.update((rows + k, v) for k, v in t.entity_scores.items())
+            documents.update((docs + k, v) for k, v in t.documents.items())
+            extras.update((docs + k, v) for k, v in t.extras.items())
+            docs, rows = docs + len(t), rows + int(t.start.shape[0])
+
+        def joined(column: str) -> IntArray:
+            parts = [getattr(t, column) for t in tables]
+            return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+        return cls(
+            path,
+            format,
+            sha256,
+            [x for t in tables for x in t.ids],
+            [x for t in tables for x in t.texts],
+            [x for t in tables for x in t.lines],
+            joined("counts"),
+            joined("start"),
+            joined("end"),
+            np.concatenate(recoded) if recoded else np.zeros(0, dtype=np.int64),
+            tuple(codes),
+            entity_texts,
+            documents,
+            entity_scores,
+            extras,
+            tuple(dict.fromkeys(n for t in tables for n in t.notes)),
+        )
+
+
+def _shifted(rows: Mapping[int, Any], lo: int, hi: int) -> dict[int, Any]:
+    """The entries of a sparse row -> value map with keys in ``[lo, hi)``, renumbered from 0."""
+    return {k - lo: v for k, v in rows.items() if lo <= k < hi}
+
     @classmethod
     def from_documents(cls, docs: Sequence[Document], *, path: str, format: str, sha256: str) -> Table:
         builder = TableBuilder()
