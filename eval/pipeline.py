@@ -23,7 +23,6 @@ from .io import read_manifest, resolve_documents_path, verify_manifest
 from .labelmap import LabelMap
 from .model import Document
 from .readers import DEFAULT_READ, BioMode, BioStyle, ReadOptions, read_corpus, resolve
-from .readers.jsonl import read_table
 from .report import (
     UNDECODABLE_SHOWN,
     ErrorCase,
@@ -125,8 +124,10 @@ def load_table(
     """Any supported file as a table; canonical JSONL takes the fast column-wise path."""
     p, spec = resolve(path, fmt)
     if spec.name == "jsonl":  # hashes the file in the same pass
+        from .readers import arrow
+
         texts = dict(zip(reference.ids, reference.texts, strict=True)) if reference is not None else None
-        return read_table(p, reference=texts)
+        return arrow.read_table(p, reference=texts)
     ref = _reference(reference) if reference is not None else None
     corpus = read_corpus(p, fmt=spec.name, reference=ref, options=options)
     table = Table.from_documents(corpus.documents, path=corpus.path, format=corpus.format, sha256=corpus.sha256)

@@ -225,11 +225,6 @@ class Table:
             tuple(dict.fromkeys(n for t in tables for n in t.notes)),
         )
 
-
-def _shifted(rows: Mapping[int, Any], lo: int, hi: int) -> dict[int, Any]:
-    """The entries of a sparse row -> value map with keys in ``[lo, hi)``, renumbered from 0."""
-    return {k - lo: v for k, v in rows.items() if lo <= k < hi}
-
     @classmethod
     def from_documents(cls, docs: Sequence[Document], *, path: str, format: str, sha256: str) -> Table:
         builder = TableBuilder()
@@ -245,6 +240,11 @@ def _shifted(rows: Mapping[int, Any], lo: int, hi: int) -> dict[int, Any]:
                 scores=[e.score for e in d.entities],
             )
         return builder.build(path=path, format=format, sha256=sha256)
+
+
+def _shifted(rows: Mapping[int, Any], lo: int, hi: int) -> dict[int, Any]:
+    """The entries of a sparse row -> value map with keys in ``[lo, hi)``, renumbered from 0."""
+    return {k - lo: v for k, v in rows.items() if lo <= k < hi}
 
 
 class TableBuilder:

@@ -295,11 +295,12 @@ def read_table(path: Path, *, sha256: str = "", reference: Mapping[str, str] | N
     return builder.build(path=name, format="jsonl", sha256=sha256 or digest.hexdigest())
 
 
-def _blocks(path: Path, digest: Any) -> Iterator[bytes]:
-    """The file in blocks that end at a line end (the last one may not), hashing as it goes."""
+def _blocks(path: Path, digest: Any, *, size: int | None = None) -> Iterator[bytes]:
+    """The file in blocks of about ``size`` bytes (``BLOCK``) that end at a line end (the last
+    one may not), hashing as it goes."""
     rest = b""
     with _open(path) as f:
-        while chunk := f.read(BLOCK):
+        while chunk := f.read(size or BLOCK):
             digest.update(chunk)
             cut = chunk.rfind(b"\n") + 1
             if cut == 0:

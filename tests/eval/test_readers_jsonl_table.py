@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import eval.readers.arrow as arrow
 import eval.readers.jsonl as jsonl
 from eval.errors import FormatError
 from eval.table import Table
@@ -65,6 +66,7 @@ def test_readers_jsonl_table_blocks_equal_record_parser(
         same(jsonl.read_table(path), reference)
     finally:
         jsonl.BLOCK = original
+    same(arrow.read_table(path, block=block), reference)  # the Arrow reader, block by block
 
 
 @pytest.mark.parametrize("block", [32, 1 << 20])
@@ -78,3 +80,5 @@ def test_readers_jsonl_table_bad_line_named_exactly(
     path.write_text("\n".join([*good, bad, *good]) + "\n", encoding="utf-8")
     with pytest.raises(FormatError, match=r"p\.jsonl:41: document 'x': entities\[0\]\.start must be an integer"):
         jsonl.read_table(path)
+    with pytest.raises(FormatError, match=r"p\.jsonl:41: document 'x': entities\[0\]\.start must be an integer"):
+        arrow.read_table(path, block=block)

@@ -1,0 +1,180 @@
+"""Canonical JSONL into ``Table`` chunks through Arrow: no Python object per span.
+
+The file is read in blocks of whole lines (``BLOCK`` bytes). Each block is parsed by
+``pyarrow.json`` against the typed layout of ``eval.arrow_schema`` (multi-threaded C++), and its
+offsets, labels and document index become numpy arrays in a few column operations. Arrow takes
+a block only when the block is plainly valid: every field of the layout and no other, no null
+where a value is required, one record per line. Any other block — a bad line, events, ``meta``
+or other fields to keep, mentions without offsets, blank lines — is read by the exact reader
+(``eval.readers.jsonl``), which names each problem ``file:line``; so messages are exactly those
+of the exact reader, and unknown fields are kept where they were (``Document.extra``).
+
+``iter_tables`` yields one ``Table`` per block (bounded memory: the scorer can go chunk by
+chunk); ``read_table`` joins them. Both hash the file in the same pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pj
+
+from ..arrow_schema import DOCUMENT
+from ..errors import FormatError
+from ..table import LabelCodes, Table, TableBuilder
+from .jsonl import _blocks, _read_lines
+
+BLOCK = 16 << 20  # bytes of whole lines parsed at once (~7,000 documents of 2.4 KB)
+_PARSE = pj.ParseOptions(explicit_schema=DOCUMENT, unexpected_field_behavior="error")
+_NULL_LIST = re.compile(rb'"entities"\s*:\s*null')  # the exact reader refuses it; Arrow reads it as absent
+
+
+@dataclass(slots=True)
+class Reading:
+    """What a pass over one file has found so far: its problems and its label codes."""
+
+    path: str
+    reference: Mapping[str, str] | None = None  # document id -> gold text (predictions)
+    codes: LabelCodes = field(default_factory=LabelCodes)
+    problems: list[str] = field(default_factory=list)
+    digest: Any = field(default_factory=hashlib.sha256)
+
+
+def iter_tables(
+    path: Path, *, reference: Mapping[str, str] | None = None, block: int = BLOCK
+) -> Iterator[tuple[Table, Reading]]:
+    """One ``Table`` per block of the file, in file order, and the reading state.
+
+    Bad lines are left out of their block's table and gathered in ``Reading.problems``; the
+    caller raises them once the file is read (``read_table`` does). After the last block,
+    ``Reading.digest`` holds the file's sha256.
+    """
+    state = Reading(str(path), reference)
+    line_no = 1
+    for raw in _blocks(path, state.digest, size=block):
+        n_lines = raw.count(b"\n") + (not raw.endswith(b"\n"))
+        table = _arrow_block(raw, line_no, n_lines, state)
+        if table is None:
+            builder = TableBuilder(reference, path=state.path)
+            builder.codes = state.codes
+            state.problems += _read_lines(raw, line_no, builder, state.path)
+            table = builder.build(path=state.path, format="jsonl", sha256="")
+        line_no += n_lines
+        yield table, state
+
+
+def read_table(path: Path, *, reference: Mapping[str, str] | None = None, block: int = BLOCK) -> Table:
+    """The whole file as one table; a FormatError lists the problems of every bad line."""
+    parts, states = [], [Reading(str(path))]  # an empty file has no blocks
+    for table, state in iter_tables(path, reference=reference, block=block):
+        parts.append(table)
+        states.append(state)
+    state = states[-1]
+    if state.problems:
+        raise FormatError(state.problems)
+    return Table.concat(parts, path=str(path), format="jsonl", sha256=state.digest.hexdigest())
+
+
+def _arrow_block(raw: bytes, first_line: int, n_lines: int, state: Reading) -> Table | None:
+    """The block as a table, or None when the exact reader must read it (see the module docstring)."""
+    if b'"events"' in raw or b'"meta"' in raw:
+        return None
+    try:
+        t = pj.read_json(pa.BufferReader(raw), parse_options=_PARSE)
+    except (pa.ArrowInvalid, UnicodeDecodeError, ValueError):
+        return None
+    if t.num_rows != n_lines or t.column("id").null_count:
+        return None  # blank lines or two records on one line: the exact reader names them
+    ents = t.column("entities").combine_chunks()
+    if ents.null_count and _NULL_LIST.search(raw):
+        return None
+    flat = pc.list_flatten(ents)
+    start, end, label = flat.field("start"), flat.field("end"), flat.field("label")
+    if start.null_count or end.null_count or label.null_count or flat.field("id").null_count != len(flat):
+        return None  # mentions without offsets, a null label, entity ids (kept whole): exact reader
+    scores = flat.field("score")
+    if scores.null_count != len(scores) and not _probabilities(scores):
+        return None  # outside [0, 1], or NaN (not JSON): the exact reader says so
+    ids = t.column("id").to_pylist()
+    texts = _texts(t.column("text"), ids, state)
+    if texts is None:
+        return None
+    counts = np.diff(numpy_view(ents.offsets)).astype(np.int64)  # a null list spans no values
+    return Table(
+        state.path,
+        "jsonl",
+        "",
+        ids,
+        texts,
+        list(range(first_line, first_line + n_lines)),
+        counts,
+        numpy_view(start),
+        numpy_view(end),
+        _label_codes(label, state.codes),
+        tuple(state.codes),
+        _sparse(flat.field("text")),
+        {},
+        {k: float(v) for k, v in _sparse(scores).items()},
+    )
+
+
+def _probabilities(scores: pa.Array) -> bool:
+    """Whether every score given is in [0, 1] (no scalar arguments: they would import pandas)."""
+    bounds = pc.min_max(scores)
+    return bounds["min"].as_py() >= 0.0 and bounds["max"].as_py() <= 1.0 and not pc.any(pc.is_nan(scores)).as_py()
+
+
+def _texts(column: pa.ChunkedArray, ids: list[str], state: Reading) -> list[str] | None:
+    """The documents' texts; a prediction without one takes the gold text (None: exact reader).
+
+    With gold texts to refer to, an equal text shares the gold's string instead of a copy."""
+    texts = column.to_pylist()
+    ref = state.reference
+    if ref is None:
+        return None if column.null_count else texts
+    out = []
+    for doc_id, text in zip(ids, texts, strict=True):
+        same = ref.get(doc_id)
+        if text is None:
+            if same is None:
+                return None  # not in the gold set either: the exact reader names the line
+            text = same
+        out.append(same if same is not None and same == text else text)
+    return out
+
+
+def _label_codes(labels: pa.Array, codes: LabelCodes) -> np.ndarray:
+    """Labels as codes of the file's ``LabelCodes`` (one lookup per distinct label, not per span)."""
+    encoded = pc.dictionary_encode(labels)
+    recode = np.asarray([codes[name] for name in encoded.dictionary.to_pylist()] or [0], dtype=np.int64)
+    return recode[numpy_view(encoded.indices)]
+
+
+def _sparse(column: pa.Array) -> dict[int, Any]:
+    """Row -> value of the rows where ``column`` is not null."""
+    if column.null_count == len(column):
+        return {}
+    rows = pc.indices_nonzero(column.is_valid())
+    return dict(zip(rows.to_pylist(), column.take(rows).to_pylist(), strict=True))
+
+
+_NUMPY = {pa.int64(): np.int64, pa.int32(): np.int32, pa.uint64(): np.uint64, pa.float64(): np.float64}
+
+
+def numpy_view(arr: pa.Array) -> np.ndarray:
+    """A numeric Arrow array without nulls as a numpy array over its buffer.
+
+    ``Array.to_numpy`` would do the same but imports pandas to check for extension types, and
+    scoring must not import pandas (0.5 s; tests/eval/test_init_public_api.py)."""
+    if arr.null_count:
+        raise ValueError("numpy_view takes an array without nulls")
+    dtype = np.dtype(_NUMPY[arr.type])
+    return np.frombuffer(arr.buffers()[1], dtype=dtype, count=len(arr), offset=arr.offset * dtype.itemsize)
