@@ -73,6 +73,13 @@ def test_convert_round_trip_keeps_everything(tmp_path: Path) -> None:
     assert "meta" not in back[1].extra
 
 
+def test_convert_round_trip_news_demo_gold_folder(tmp_path: Path) -> None:
+    folder = Path(__file__).parents[2] / "gold" / "news-demo"
+    done = convert(folder, tmp_path / "news.parquet")
+    assert done.events > 0
+    assert _same(read_documents(tmp_path / "news.parquet"), read_jsonl(folder / "documents.jsonl"))
+
+
 def test_convert_file_layout(tmp_path: Path) -> None:
     src = _write(tmp_path / "gold.jsonl", RECORDS)
     convert(src, tmp_path / "gold.parquet")
