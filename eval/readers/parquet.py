@@ -178,7 +178,7 @@ def _items(lists: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     import numpy as np
     import pyarrow.compute as pc
 
-    parents = pc.list_parent_indices(lists).to_numpy()
+    parents = pc.call_function("list_parent_indices", [lists]).to_numpy()
     first = np.searchsorted(parents, parents, side="left")
     return lists.flatten(), parents, np.arange(len(parents)) - first
 
@@ -190,7 +190,7 @@ def _null_problems(path: Path, batch: pa.RecordBatch, first_row: int, *, needs_t
     ids = batch.column("id")
     problems: list[str] = []
 
-    def report(rows: Any, what: Callable[[int], tuple[int, str]], fix: str) -> None:
+    def report(rows: Any, what: Callable[..., tuple[Any, str]], fix: str) -> None:
         for k in np.asarray(rows).tolist()[: MAX_PROBLEMS - len(problems)]:
             row, doc = what(k)
             doc_id = ids[int(row)].as_py()
