@@ -5,8 +5,9 @@ One row per document. ``entities`` is a list of structs with the canonical JSONL
 ``events`` is optional. Fields outside this layout (``meta``, anything unknown) are not in it:
 a JSONL file that has them is read by the exact reader, which keeps them (``Document.extra``).
 
-Only ``eval/readers/arrow.py``, ``eval/convert.py`` and the event columns import this module:
-importing pyarrow costs ~0.25 s, which ``evaluate --help`` must not pay.
+Only ``eval/readers/arrow.py``, ``eval/convert.py``, ``eval/readers/parquet.py`` (inside its
+functions) and the event columns import this module: importing pyarrow costs ~0.25 s, which
+``evaluate --help`` must not pay.
 """
 
 from __future__ import annotations

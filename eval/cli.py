@@ -372,10 +372,38 @@ def history_cli(
         fail(exc.lines())
 
 
+convert_app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=HELP_MARKUP)
+
+
+@convert_app.command(
+    help="Check a gold or predictions file IN (any format evaluate reads) and write it as Parquet to OUT.",
+    epilog="Exit codes: 0 written, 2 bad input or output path (nothing written). See docs/formats.md, Parquet.",
+)
+def convert_cli(
+    src: Annotated[Path, typer.Argument(metavar="IN", help="Gold or predictions: a file, or a gold folder.")],
+    out: Annotated[Path, typer.Argument(metavar="OUT.parquet", help="The Parquet file to write (must not exist).")],
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="Force IN's format (as --pred-format); detected when not given.")
+    ] = None,
+) -> None:
+    from .convert import convert
+    from .errors import GoldbenchError, plural
+
+    try:
+        done = convert(src, out, fmt=fmt)
+    except GoldbenchError as exc:
+        fail(exc.lines())
+    counts = f"{plural(done.documents, 'document')}, {plural(done.entities, 'entity', 'entities')}"
+    events = f", {plural(done.events, 'event')}" if done.events else ""
+    typer.echo(f"wrote {done.path}: {counts}{events}, {done.bytes:,} bytes")
+
+
 def main() -> None:
-    """``evaluate GOLD PRED ...``, or ``evaluate history FILE ...``."""
+    """``evaluate GOLD PRED ...``, ``evaluate history FILE ...`` or ``evaluate convert IN OUT.parquet``."""
     if len(sys.argv) > 1 and sys.argv[1] == "history":
         history_app(args=sys.argv[2:], prog_name="evaluate history")
+    elif len(sys.argv) > 1 and sys.argv[1] == "convert":
+        convert_app(args=sys.argv[2:], prog_name="evaluate convert")
     else:
         app(prog_name="evaluate")
 

@@ -13,7 +13,7 @@ Each folder holds the input files and a ``case.json``::
       "max_line": 500                       # optional: longest allowed output line (default 500)
     }
 
-``command[0]`` picks the CLI app (``evaluate``, ``evaluate history``, ``annotate``, see ``APPS``);
+``command[0]`` picks the CLI app (``evaluate``, ``evaluate history``, ``evaluate convert``, ``annotate``, see ``APPS``);
 the rest are its arguments, with ``{dir}`` replaced by the case's temporary copy, which is
 also the working directory. ``generate`` writes big or odd files at test time (kinds in
 ``tests/fixtures/hostile/generate.py``) so that they are never committed.
@@ -53,6 +53,12 @@ def _history() -> typer.Typer:
     return history_app
 
 
+def _convert() -> typer.Typer:
+    from eval.cli import convert_app
+
+    return convert_app
+
+
 def _annotate() -> typer.Typer:
     from annotate.cli import app
 
@@ -61,6 +67,7 @@ def _annotate() -> typer.Typer:
 
 APPS: dict[tuple[str, ...], Callable[[], typer.Typer]] = {
     ("evaluate", "history"): _history,
+    ("evaluate", "convert"): _convert,
     ("evaluate",): _evaluate,
     ("annotate",): _annotate,
 }

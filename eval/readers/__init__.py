@@ -83,7 +83,7 @@ def _load_builtin() -> None:
     # Imported for their ``register`` side effect; the order is the detection order.
     from . import jsonl  # noqa: F401
 
-    for optional in ("conll", "brat", "huggingface", "fields", "docbin", "labelstudio"):
+    for optional in ("conll", "brat", "huggingface", "fields", "docbin", "labelstudio", "parquet"):
         try:
             __import__(f"{__name__}.{optional}")
         except ModuleNotFoundError as exc:  # a reader module not written yet
