@@ -123,11 +123,11 @@ def load_table(
 ) -> Table:
     """Any supported file as a table; canonical JSONL takes the fast column-wise path."""
     p, spec = resolve(path, fmt)
-    if spec.name == "jsonl":  # hashes the file in the same pass
+    if spec.name in ("jsonl", "parquet"):  # columns through Arrow (eval/readers/arrow.py)
         from .readers import arrow
 
         texts = dict(zip(reference.ids, reference.texts, strict=True)) if reference is not None else None
-        return arrow.read_table(p, reference=texts)
+        return arrow.read_table(p, reference=texts, format=spec.name)
     ref = _reference(reference) if reference is not None else None
     corpus = read_corpus(p, fmt=spec.name, reference=ref, options=options)
     table = Table.from_documents(corpus.documents, path=corpus.path, format=corpus.format, sha256=corpus.sha256)

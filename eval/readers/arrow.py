@@ -71,16 +71,59 @@ def iter_tables(
         yield table, state
 
 
-def read_table(path: Path, *, reference: Mapping[str, str] | None = None, block: int = BLOCK) -> Table:
-    """The whole file as one table; a FormatError lists the problems of every bad line."""
+def iter_parquet_tables(
+    path: Path, *, reference: Mapping[str, str] | None = None, batch_docs: int = 16_384
+) -> Iterator[tuple[Table, Reading]]:
+    """A Parquet file as ``Table``s of ``batch_docs`` documents (``eval.readers.parquet`` checks
+    the schema and the nulls); a batch Arrow cannot take plainly goes row by row through the
+    exact record parser, as its JSONL line would. ``Reading.digest`` is the file's sha256."""
+    from . import parquet
+
+    state = Reading(str(path), reference)
+    with open(path, "rb") as f:  # the report names the file by its sha256, as for JSONL
+        while chunk := f.read(BLOCK):
+            state.digest.update(chunk)
+    row = 1
+    for batch in parquet.iter_parquet(path, batch_docs, needs_text=reference is None):
+        table = table_from_arrow(batch, row, state, format="parquet")
+        if table is None:
+            table = _exact_rows(batch, row, state)
+        row += batch.num_rows
+        yield table, state
+
+
+def _exact_rows(batch: pa.RecordBatch, first_row: int, state: Reading) -> Table:
+    from .jsonl import add_document, parse_record
+    from .parquet import record
+
+    builder = TableBuilder(state.reference, path=state.path)
+    builder.codes = state.codes
+    for row, values in enumerate(batch.to_pylist(), first_row):
+        try:
+            add_document(builder, parse_record(record(values), state.path, row, texts=state.reference), row)
+        except FormatError as exc:
+            state.problems += exc.lines()
+    return builder.build(path=state.path, format="parquet", sha256="")
+
+
+def read_table(
+    path: Path, *, reference: Mapping[str, str] | None = None, block: int = BLOCK, format: str = "jsonl"
+) -> Table:
+    """The whole file (JSONL, or Parquet with ``format="parquet"``) as one table; a FormatError
+    lists the problems of every bad line."""
     parts, states = [], [Reading(str(path))]  # an empty file has no blocks
-    for table, state in iter_tables(path, reference=reference, block=block):
+    chunks = (
+        iter_parquet_tables(path, reference=reference)
+        if format == "parquet"
+        else iter_tables(path, reference=reference, block=block)
+    )
+    for table, state in chunks:
         parts.append(table)
         states.append(state)
     state = states[-1]
     if state.problems:
         raise FormatError(state.problems)
-    return Table.concat(parts, path=str(path), format="jsonl", sha256=state.digest.hexdigest())
+    return Table.concat(parts, path=str(path), format=format, sha256=state.digest.hexdigest())
 
 
 def _arrow_block(raw: bytes, first_line: int, n_lines: int, state: Reading) -> Table | None:
@@ -91,11 +134,22 @@ def _arrow_block(raw: bytes, first_line: int, n_lines: int, state: Reading) -> T
         t = pj.read_json(pa.BufferReader(raw), parse_options=_PARSE)
     except (pa.ArrowInvalid, UnicodeDecodeError, ValueError):
         return None
-    if t.num_rows != n_lines or t.column("id").null_count:
+    if t.num_rows != n_lines:
         return None  # blank lines or two records on one line: the exact reader names them
-    ents = t.column("entities").combine_chunks()
-    if ents.null_count and _NULL_LIST.search(raw):
+    if t.column("entities").null_count and _NULL_LIST.search(raw):
         return None
+    return table_from_arrow(t, first_line, state, format="jsonl")
+
+
+def table_from_arrow(t: pa.Table | pa.RecordBatch, first_line: int, state: Reading, *, format: str) -> Table | None:
+    """Documents in the Arrow layout (``eval.arrow_schema``) as a ``Table``, line numbers from
+    ``first_line``; None when a document needs the exact reader: a null id, an entity without
+    offsets or label, entity ids, a score outside [0, 1], a missing text without a gold text
+    to take, events or ``meta`` (Parquet)."""
+    if t.column("id").null_count or _has_values(t, "events") or _has_values(t, "meta"):
+        return None
+    ents = t.column("entities")
+    ents = ents.combine_chunks() if isinstance(ents, pa.ChunkedArray) else ents
     flat = pc.list_flatten(ents)
     start, end, label = flat.field("start"), flat.field("end"), flat.field("label")
     if start.null_count or end.null_count or label.null_count or flat.field("id").null_count != len(flat):
@@ -104,17 +158,17 @@ def _arrow_block(raw: bytes, first_line: int, n_lines: int, state: Reading) -> T
     if scores.null_count != len(scores) and not _probabilities(scores):
         return None  # outside [0, 1], or NaN (not JSON): the exact reader says so
     ids = t.column("id").to_pylist()
-    texts = _texts(t.column("text"), ids, state)
+    texts = _texts(t.column("text"), ids, state) if "text" in t.column_names else _texts_absent(ids, state)
     if texts is None:
         return None
     counts = np.diff(numpy_view(ents.offsets)).astype(np.int64)  # a null list spans no values
     return Table(
         state.path,
-        "jsonl",
+        format,
         "",
         ids,
         texts,
-        list(range(first_line, first_line + n_lines)),
+        list(range(first_line, first_line + t.num_rows)),
         counts,
         numpy_view(start),
         numpy_view(end),
@@ -126,13 +180,34 @@ def _arrow_block(raw: bytes, first_line: int, n_lines: int, state: Reading) -> T
     )
 
 
+def _has_values(t: pa.Table | pa.RecordBatch, name: str) -> bool:
+    """Whether column ``name`` exists and holds anything but nulls and empty lists."""
+    if name not in t.column_names:
+        return False
+    column = t.column(name)
+    if column.null_count == len(column):
+        return False
+    if not pa.types.is_list(column.type):
+        return True
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    return any(len(pc.list_flatten(c)) for c in chunks)
+
+
+def _texts_absent(ids: list[str], state: Reading) -> list[str] | None:
+    ref = state.reference
+    if ref is None:
+        return None
+    texts = [ref.get(i) for i in ids]
+    return None if None in texts else texts  # type: ignore[return-value]
+
+
 def _probabilities(scores: pa.Array) -> bool:
     """Whether every score given is in [0, 1] (no scalar arguments: they would import pandas)."""
     bounds = pc.min_max(scores)
     return bounds["min"].as_py() >= 0.0 and bounds["max"].as_py() <= 1.0 and not pc.any(pc.is_nan(scores)).as_py()
 
 
-def _texts(column: pa.ChunkedArray, ids: list[str], state: Reading) -> list[str] | None:
+def _texts(column: pa.ChunkedArray | pa.Array, ids: list[str], state: Reading) -> list[str] | None:
     """The documents' texts; a prediction without one takes the gold text (None: exact reader).
 
     With gold texts to refer to, an equal text shares the gold's string instead of a copy."""

@@ -170,7 +170,7 @@ def _document(obj: Any, path: str, line: int, texts: Mapping[str, str] | None) -
     events = [attempt(_event, ev, i) for i, ev in enumerate(raw_events)]
     if bad:
         return None, bad
-    extra = {k: v for k, v in obj.items() if k not in _KNOWN} if len(obj) > 3 else EMPTY
+    extra = {k: v for k, v in obj.items() if k not in _KNOWN} if not obj.keys() <= _KNOWN else EMPTY
     return Document(doc_id, text, tuple(entities), tuple(events), tuple(mentions), extra or EMPTY, path, line), []
 
 
@@ -332,8 +332,13 @@ def _read_lines(block: bytes, first_line: int, builder: TableBuilder, name: str)
         except FormatError as exc:
             problems += exc.lines()
             continue
-        spans = [(e.start, e.end, e.label) for e in whole.entities]
-        texts, scores = [e.text for e in whole.entities], [e.score for e in whole.entities]
-        record = whole if needs_record(whole) else None
-        builder.add(whole.id, whole.text, line_no, spans, texts, record, whole.extra, scores=scores)
+        add_document(builder, whole, line_no)
     return problems
+
+
+def add_document(builder: TableBuilder, whole: Document, line_no: int) -> None:
+    """Add one parsed document to a table being built (kept whole when its columns cannot hold it)."""
+    spans = [(e.start, e.end, e.label) for e in whole.entities]
+    texts, scores = [e.text for e in whole.entities], [e.score for e in whole.entities]
+    record = whole if needs_record(whole) else None
+    builder.add(whole.id, whole.text, line_no, spans, texts, record, whole.extra, scores=scores)
