@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,9 +60,8 @@ def iter_tables(
     """
     state = Reading(str(path), reference)
     line_no = 1
-    for raw in _blocks(path, state.digest, size=block):
-        n_lines = raw.count(b"\n") + (not raw.endswith(b"\n"))
-        table = _arrow_block(raw, line_no, n_lines, state)
+    for raw, n_lines, parsed in _parsed_blocks(path, state, block):
+        table = table_from_arrow(parsed, line_no, state, format="jsonl") if parsed is not None else None
         if table is None:
             builder = TableBuilder(reference, path=state.path)
             builder.codes = state.codes
@@ -69,6 +69,27 @@ def iter_tables(
             table = builder.build(path=state.path, format="jsonl", sha256="")
         line_no += n_lines
         yield table, state
+
+
+def _parsed_blocks(path: Path, state: Reading, block: int) -> Iterator[tuple[bytes, int, pa.Table | None]]:
+    """``(raw block, its lines, its Arrow table or None)``, one block read ahead.
+
+    A worker thread reads, hashes and parses the next block (pyarrow and hashlib release the
+    GIL) while the caller turns the current one into columns and scores it."""
+    blocks = _blocks(path, state.digest, size=block)
+
+    def work() -> tuple[bytes, int, pa.Table | None] | None:
+        raw = next(blocks, None)
+        if raw is None:
+            return None
+        n_lines = raw.count(b"\n") + (not raw.endswith(b"\n"))
+        return raw, n_lines, _parse(raw, n_lines)
+
+    with ThreadPoolExecutor(1, thread_name_prefix="goldbench-read") as pool:
+        ahead = pool.submit(work)
+        while (item := ahead.result()) is not None:
+            ahead = pool.submit(work)
+            yield item
 
 
 def iter_parquet_tables(
@@ -126,8 +147,8 @@ def read_table(
     return Table.concat(parts, path=str(path), format=format, sha256=state.digest.hexdigest())
 
 
-def _arrow_block(raw: bytes, first_line: int, n_lines: int, state: Reading) -> Table | None:
-    """The block as a table, or None when the exact reader must read it (see the module docstring)."""
+def _parse(raw: bytes, n_lines: int) -> pa.Table | None:
+    """The block parsed against the layout, or None when the exact reader must read it."""
     if b'"events"' in raw or b'"meta"' in raw:
         return None
     try:
@@ -138,7 +159,7 @@ def _arrow_block(raw: bytes, first_line: int, n_lines: int, state: Reading) -> T
         return None  # blank lines or two records on one line: the exact reader names them
     if t.column("entities").null_count and _NULL_LIST.search(raw):
         return None
-    return table_from_arrow(t, first_line, state, format="jsonl")
+    return t
 
 
 def table_from_arrow(t: pa.Table | pa.RecordBatch, first_line: int, state: Reading, *, format: str) -> Table | None:
