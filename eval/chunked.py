@@ -20,10 +20,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .counts import PRF
-from .entities import DocStats, EntityCounts, count_entities
+from .counts import PRF, add_by_key
+from .entities import DocStats, EntityCounts
 from .errors import Problem, UsageError, ValidationError
-from .pipeline import Options, Outcome, has_events, known_labels, transform_predictions, with_event_slices
+from .model import Document
+from .pipeline import (
+    Options,
+    Outcome,
+    entity_counts,
+    has_events,
+    known_labels,
+    transform_predictions,
+    with_event_slices,
+)
 from .report import EVENT_METRICS, EventErrorCase, EventScores, Level, Report, SliceScores, Source
 from .slices import JOIN, Grouping, SliceKind, SliceSpec, capped, group_with_problems, parse_slices
 from .table import Table
@@ -85,7 +94,7 @@ class _Events:
             return
         s = self.scores
         self.scores = EventScores(
-            _add_prf(s.micro, scores.micro), _add_nested(s.types, scores.types), _add_nested(s.roles, scores.roles)
+            add_by_key(s.micro, scores.micro), _add_nested(s.types, scores.types), _add_nested(s.roles, scores.roles)
         )
 
     def doc_stats(self) -> DocStats:
@@ -95,14 +104,10 @@ class _Events:
         }
 
 
-def _add_prf(a: dict[str, PRF], b: dict[str, PRF]) -> dict[str, PRF]:
-    return {m: a.get(m, PRF()) + b.get(m, PRF()) for m in dict.fromkeys([*a, *b])}
-
-
 def _add_nested(a: dict[str, dict[str, PRF]], b: dict[str, dict[str, PRF]]) -> dict[str, dict[str, PRF]]:
     out = dict(a)
     for k, v in b.items():
-        out[k] = _add_prf(out[k], v) if k in out else v
+        out[k] = add_by_key(out[k], v) if k in out else v
     return dict(sorted(out.items()))
 
 
@@ -181,11 +186,11 @@ class _Run:
         if not (has_events(gold) or has_events(pred)):
             self.events.stats.append((len(gold), None))
             return None
+        if not self.runs(EVENTS):
+            return None
         from .events import NO_ITEMS, EventItems, offset_items, score_events_with_stats, validate_events
 
         gold_docs, pred_docs = gold.to_documents(), pred.to_documents()
-        if not self.runs(EVENTS):
-            return None
         found_gold = [p for d in gold_docs for p in validate_events(d)]
         found_pred = [p for d in pred_docs for p in validate_events(d)]
         self.gold_event_problems += found_gold
@@ -196,9 +201,9 @@ class _Run:
             return None
         problems: list[Problem] = []
 
-        def items(doc: object, _: list[Problem]) -> EventItems:  # gathers the problems of every chunk
+        def items(doc: Document, _: list[Problem]) -> EventItems:  # gathers the problems of every chunk
             try:
-                return offset_items(doc)  # type: ignore[arg-type]
+                return offset_items(doc)
             except ValidationError as e:
                 problems.extend(e.problems)
                 return NO_ITEMS
@@ -219,19 +224,8 @@ class _Run:
         return stats
 
     def _entities(self, gold: Table, pred: Table, grouping: Grouping | None, event_stats: DocStats | None) -> None:
-        o = self.options
-        counts = count_entities(
-            gold,
-            pred,
-            schemes=o.schemes,
-            labels=o.labels,
-            per_document=o.per_document,
-            details=o.details,
-            max_errors=o.max_errors,
-            min_overlap=o.min_overlap,
-            groups=grouping,
-            taken=self.entities.taken if self.entities is not None else (0, 0, 0),
-        )
+        taken = self.entities.taken if self.entities is not None else (0, 0, 0)
+        counts = entity_counts(gold, pred, self.options, grouping, taken)
         if grouping is not None:
             self.groups.append(grouping)
             if event_stats is not None and counts.slices is not None:

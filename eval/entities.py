@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .counts import PRF, Counts, Metrics, Scheme
+from .counts import Counts, Metrics, Scheme, add_by_key
 from .matching import (
     TIER_CORRECT,
     Assignment,
@@ -171,10 +171,8 @@ class EntityCounts:
 
     def add(self, other: EntityCounts) -> None:
         """Add the counts of the next document chunk."""
-        self.micro = {s: c + other.micro[s] for s, c in self.micro.items()}
-        for name, by_scheme in other.labels.items():
-            mine = self.labels.get(name)
-            self.labels[name] = by_scheme if mine is None else {s: c + by_scheme[s] for s, c in mine.items()}
+        self.micro = add_by_key(self.micro, other.micro)
+        self.labels = _add_labels(self.labels, other.labels)
         if self.documents is not None and other.documents is not None:
             self.documents.update(other.documents)
         self.doc_stats += other.doc_stats
@@ -214,21 +212,22 @@ class EntityCounts:
         return EntityResult(scores, stats, errors, confusion, slices)
 
 
+def _add_labels(
+    a: Mapping[str, dict[Scheme, Counts]], b: Mapping[str, dict[Scheme, Counts]]
+) -> dict[str, dict[Scheme, Counts]]:
+    out = dict(a)
+    for name, by_scheme in b.items():
+        out[name] = add_by_key(out[name], by_scheme) if name in out else by_scheme
+    return out
+
+
 def _add_slice(a: SliceScores, b: SliceScores) -> SliceScores:
-    labels = dict(a.labels)
-    for name, by_scheme in b.labels.items():
-        mine = labels.get(name)
-        labels[name] = by_scheme if mine is None else {s: c + by_scheme[s] for s, c in mine.items()}
     bounds = a.bounds
     if a.bounds is not None and b.bounds is not None:
         bounds = (min(a.bounds[0], b.bounds[0]), max(a.bounds[1], b.bounds[1]))
-    micro = {s: c + b.micro[s] for s, c in a.micro.items()}
-    events = a.events
-    if a.events is not None and b.events is not None:
-        events = {m: a.events.get(m, PRF()) + b.events.get(m, PRF()) for m in dict.fromkeys([*a.events, *b.events])}
-    elif events is None:
-        events = b.events
-    return SliceScores(a.documents + b.documents, micro, labels, bounds, events)
+    events = add_by_key(a.events, b.events) if a.events is not None and b.events is not None else a.events or b.events
+    labels = _add_labels(a.labels, b.labels)
+    return SliceScores(a.documents + b.documents, add_by_key(a.micro, b.micro), labels, bounds, events)
 
 
 def count_entities(

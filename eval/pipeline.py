@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .counts import PRF, Scheme
-from .entities import DocStats, score_entities
+from .entities import DocStats, EntityCounts, count_entities
 from .errors import FormatError, Problem, UsageError, ValidationError
 from .grounding import Policy
 from .io import read_manifest, resolve_documents_path, verify_manifest
@@ -257,17 +257,7 @@ def score_tables(
     thresholds = None
     slices = None
     if mention_level:
-        result = score_entities(
-            gold,
-            pred,
-            schemes=options.schemes,
-            labels=options.labels,
-            per_document=options.per_document,
-            details=options.details,
-            max_errors=options.max_errors,
-            min_overlap=options.min_overlap,
-            groups=groups,
-        )
+        result = entity_counts(gold, pred, options, groups).result(options.max_errors)
         scores, stats, errors, confusion = result.scores, result.doc_stats, result.errors, result.confusion
         errors = _mark_ungrounded(errors, ungrounded)
         slices = result.slices
@@ -304,6 +294,24 @@ def score_tables(
         slices={groups.name: slices} if groups is not None and slices is not None else None,
     )
     return Outcome(report, stats, gold, groups)
+
+
+def entity_counts(
+    gold: Table, pred: Table, options: Options, groups: Grouping | None, taken: tuple[int, int, int] = (0, 0, 0)
+) -> EntityCounts:
+    """The entity counts the options ask for (``taken``: error candidates of earlier chunks)."""
+    return count_entities(
+        gold,
+        pred,
+        schemes=options.schemes,
+        labels=options.labels,
+        per_document=options.per_document,
+        details=options.details,
+        max_errors=options.max_errors,
+        min_overlap=options.min_overlap,
+        groups=groups,
+        taken=taken,
+    )
 
 
 def _groups(gold: Table, options: Options) -> Grouping | None:

@@ -347,6 +347,8 @@ def test_what_is_not_chunkable() -> None:
     assert not chunkable(Options(slice_by=("length:3",)))
     with pytest.raises(UsageError):
         score_chunks([], options=Options(sweep_scores=True))
+    with pytest.raises(UsageError, match="no chunks"):
+        score_chunks([], options=Options())
 
 
 def test_error_candidates_stay_bounded_over_chunks(tmp_path: Path) -> None:
