@@ -9,8 +9,12 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V", "Counts", "PRF")
 
 
 class Scheme(enum.Enum):
@@ -156,3 +160,12 @@ class PRF:
         out: dict[str, Any] = {"tp": self.tp, "fp": self.fp, "fn": self.fn}
         out.update(self.metrics.as_dict())
         return out
+
+
+def add_by_key(a: Mapping[K, V], b: Mapping[K, V]) -> dict[K, V]:
+    """Two maps of counts added key by key; a key on one side only keeps its counts (sums of
+    document chunks: labels, slices, event metrics)."""
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = out[k] + v if k in out else v
+    return out

@@ -8,13 +8,16 @@ mean over the labels present in gold or predictions.
 
 from __future__ import annotations
 
+import dataclasses
+from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from .counts import Counts, Metrics, Scheme
+from .counts import Counts, Metrics, Scheme, add_by_key
 from .matching import (
     TIER_CORRECT,
     Assignment,
@@ -133,6 +136,115 @@ def score_entities(
     ``groups`` (slices of the gold documents) adds micro and per-label counts per slice: the
     per-document outcomes of the same pairings, summed over the slice's documents.
     """
+    counts = count_entities(
+        gold_table,
+        pred_table,
+        schemes=schemes,
+        labels=labels,
+        per_document=per_document,
+        details=details,
+        max_errors=max_errors,
+        min_overlap=min_overlap,
+        groups=groups,
+    )
+    return counts.result(max_errors)
+
+
+@dataclass(slots=True)
+class EntityCounts:
+    """``score_entities`` before averaging: sums over documents, so the counts of consecutive
+    document chunks add up (``add``) to those of the whole corpus; ``result`` averages them."""
+
+    schemes: tuple[Scheme, ...]
+    micro: dict[Scheme, Counts]
+    labels: dict[str, dict[Scheme, Counts]]  # the labels present in gold or predictions
+    documents: dict[str, dict[Scheme, Counts]] | None
+    doc_stats: list[DocStats]  # one per chunk, concatenated by ``result``
+    n_docs: int
+    # details: error candidates (document, start, end, case), how many of each kind were taken
+    # (incorrect, missed, spurious; at most max_errors + 1 each over all chunks) and the
+    # confusion counts by (gold label, predicted label), None standing for Confusion.NONE.
+    errors: list[tuple[int, int, int, ErrorCase]] | None = None
+    taken: tuple[int, int, int] = (0, 0, 0)
+    confusion: Counter[tuple[str | None, str | None]] | None = None
+    slices: dict[str, tuple[tuple[Any, ...], SliceScores]] | None = None  # value -> (sort key, scores)
+
+    def add(self, other: EntityCounts) -> None:
+        """Add the counts of the next document chunk."""
+        self.micro = add_by_key(self.micro, other.micro)
+        self.labels = _add_labels(self.labels, other.labels)
+        if self.documents is not None and other.documents is not None:
+            self.documents.update(other.documents)
+        self.doc_stats += other.doc_stats
+        if self.errors is not None and other.errors is not None:
+            self.errors += [(doc + self.n_docs, start, end, case) for doc, start, end, case in other.errors]
+            self.taken = other.taken
+        self.n_docs += other.n_docs
+        if self.confusion is not None and other.confusion is not None:
+            self.confusion.update(other.confusion)
+        if self.slices is not None and other.slices is not None:
+            for value, (key, scores) in other.slices.items():
+                mine_slice = self.slices.get(value)
+                self.slices[value] = (key, scores if mine_slice is None else _add_slice(mine_slice[1], scores))
+
+    def result(self, max_errors: int) -> EntityResult:
+        names = sorted(self.labels)
+        by_label = {name: self.labels[name] for name in names}
+        macro = {s: Metrics.mean([by_label[name][s].metrics for name in names]) for s in self.schemes}
+        stats = {
+            k: np.concatenate([chunk[k] for chunk in self.doc_stats]) if len(self.doc_stats) > 1 else v
+            for k, v in self.doc_stats[0].items()
+        }
+        errors: tuple[ErrorCase, ...] = ()
+        if self.errors is not None:
+            rows = sorted(self.errors, key=lambda r: (r[0], r[1], r[2], r[3].kind))
+            errors = tuple(r[3] for r in rows[:max_errors])
+        confusion = None
+        if self.confusion is not None:
+            axis: list[str | None] = [*names, None]
+            matrix = tuple(tuple(self.confusion.get((g, p), 0) for p in axis) for g in axis)
+            confusion = Confusion((*names, Confusion.NONE), matrix)
+        slices = None
+        if self.slices is not None:
+            ordered = sorted(self.slices.items(), key=lambda kv: kv[1][0])
+            slices = {value: dataclasses.replace(s, labels=dict(sorted(s.labels.items()))) for value, (_, s) in ordered}
+        scores = EntityScores(self.micro, macro, by_label, self.documents)
+        return EntityResult(scores, stats, errors, confusion, slices)
+
+
+def _add_labels(
+    a: Mapping[str, dict[Scheme, Counts]], b: Mapping[str, dict[Scheme, Counts]]
+) -> dict[str, dict[Scheme, Counts]]:
+    out = dict(a)
+    for name, by_scheme in b.items():
+        out[name] = add_by_key(out[name], by_scheme) if name in out else by_scheme
+    return out
+
+
+def _add_slice(a: SliceScores, b: SliceScores) -> SliceScores:
+    bounds = a.bounds
+    if a.bounds is not None and b.bounds is not None:
+        bounds = (min(a.bounds[0], b.bounds[0]), max(a.bounds[1], b.bounds[1]))
+    events = add_by_key(a.events, b.events) if a.events is not None and b.events is not None else a.events or b.events
+    labels = _add_labels(a.labels, b.labels)
+    return SliceScores(a.documents + b.documents, add_by_key(a.micro, b.micro), labels, bounds, events)
+
+
+def count_entities(
+    gold_table: Table,
+    pred_table: Table,
+    *,
+    schemes: Sequence[Scheme] = tuple(Scheme),
+    labels: Collection[str] | None = None,
+    per_document: bool = False,
+    details: bool = False,
+    max_errors: int = 200,
+    min_overlap: float | None = None,
+    groups: Grouping | None = None,
+    taken: tuple[int, int, int] = (0, 0, 0),
+) -> EntityCounts:
+    """The counts of ``score_entities`` (see there); ``taken``: error candidates of each kind
+    taken from earlier chunks (the whole corpus takes at most ``max_errors + 1`` of each)."""
     doc_index = {d: i for i, d in enumerate(gold_table.ids)}
     n_docs = len(gold_table)
     every = set(gold_table.label_counts()) | set(pred_table.label_counts())
@@ -150,7 +262,6 @@ def score_entities(
     n_labels = len(codes.names)
 
     micro: dict[Scheme, Counts] = {}
-    macro: dict[Scheme, Metrics] = {}
     by_label: dict[str, dict[Scheme, Counts]] = {name: {} for name in codes.names}
     by_doc: dict[str, dict[Scheme, Counts]] | None = {d: {} for d in gold_table.ids} if per_document else None
     stats: DocStats = {}
@@ -186,21 +297,21 @@ def score_entities(
         per_label = _outcomes(scheme, by_label_pairs, gold.label, pred.label, n_labels)
         if groups is not None:
             slices[scheme] = _slice_counts(scheme, per_doc, by_label_pairs, gold, pred, groups, n_labels)
-        label_counts = [_counts_at(per_label, i, scheme) for i in range(n_labels)]
-        for name, c in zip(codes.names, label_counts, strict=True):
-            by_label[name][scheme] = c
-        macro[scheme] = Metrics.mean([c.metrics for c in label_counts])
+        for i, name in enumerate(codes.names):
+            by_label[name][scheme] = _counts_at(per_label, i, scheme)
 
-    errors: tuple[ErrorCase, ...] = ()
-    confusion = None
+    out = EntityCounts(tuple(schemes), micro, by_label, by_doc, [stats], n_docs)
     if details:
         strict = assignments.get(Scheme.STRICT) or assign(Scheme.STRICT, gold, pred, cand)
         exact = assignments.get(Scheme.EXACT) or assign(Scheme.EXACT, gold, pred, cand)
-        errors = _error_cases(gold_table, gold, pred, strict, codes, max_errors)
-        confusion = _confusion(gold, pred, exact, codes)
-    scores = EntityScores(micro, macro, by_label, by_doc)
-    named = _slice_scores(slices, groups, codes.names) if groups is not None else None
-    return EntityResult(scores, stats, errors, confusion, named)
+        budget = tuple(max_errors + 1 - n for n in taken)
+        out.errors, got = _error_cases(gold_table, gold, pred, strict, codes, budget)
+        out.taken = (taken[0] + got[0], taken[1] + got[1], taken[2] + got[2])
+        out.confusion = _confusion(gold, pred, exact, codes)
+    if groups is not None:
+        named = _slice_scores(slices, groups, codes.names)
+        out.slices = {value: (groups.order[i], named[value]) for i, value in enumerate(groups.values)}
+    return out
 
 
 # Per scheme: outcome arrays per slice, and per (slice, label) bucket (slice * n_labels + label).
@@ -246,9 +357,10 @@ def _context(text: str, start: int, end: int) -> tuple[str, str, str]:
 
 
 def _error_cases(
-    table: Table, gold: SpanColumns, pred: SpanColumns, a: Assignment, codes: LabelCodes, limit: int
-) -> tuple[ErrorCase, ...]:
-    """False negatives and positives of the strict scheme, in document order, at most ``limit``."""
+    table: Table, gold: SpanColumns, pred: SpanColumns, a: Assignment, codes: LabelCodes, budget: Sequence[int]
+) -> tuple[list[tuple[int, int, int, ErrorCase]], tuple[int, int, int]]:
+    """False negatives and positives of the strict scheme, as (document, start, end, case) rows:
+    the first ``budget`` incorrect, missed and spurious ones (document order), and how many of each."""
     names = codes.names
     rows: list[tuple[int, int, int, ErrorCase]] = []
 
@@ -260,18 +372,23 @@ def _error_cases(
         )
 
     wrong = a.tier != TIER_CORRECT
-    for g, p in zip(a.gold[wrong][: limit + 1].tolist(), a.pred[wrong][: limit + 1].tolist(), strict=True):
+    incorrect = list(zip(a.gold[wrong][: budget[0]].tolist(), a.pred[wrong][: budget[0]].tolist(), strict=True))
+    for g, p in incorrect:
         add("incorrect", int(pred.doc[p]), int(pred.start[p]), int(pred.end[p]), int(pred.label[p]), int(gold.label[g]))
-    for g in np.flatnonzero(~a.gold_matched(len(gold)))[: limit + 1].tolist():
+    missed = np.flatnonzero(~a.gold_matched(len(gold)))[: budget[1]].tolist()
+    for g in missed:
         add("missed", int(gold.doc[g]), int(gold.start[g]), int(gold.end[g]), int(gold.label[g]), None)
-    for p in np.flatnonzero(~a.pred_matched(len(pred)))[: limit + 1].tolist():
+    spurious = np.flatnonzero(~a.pred_matched(len(pred)))[: budget[2]].tolist()
+    for p in spurious:
         add("spurious", int(pred.doc[p]), int(pred.start[p]), int(pred.end[p]), int(pred.label[p]), None)
-    rows.sort(key=lambda r: (r[0], r[1], r[2], r[3].kind))
-    return tuple(r[3] for r in rows[:limit])
+    return rows, (len(incorrect), len(missed), len(spurious))
 
 
-def _confusion(gold: SpanColumns, pred: SpanColumns, exact: Assignment, codes: LabelCodes) -> Confusion:
-    """scikit-learn confusion matrix over same-boundary pairs, plus missed and spurious spans."""
+def _confusion(
+    gold: SpanColumns, pred: SpanColumns, exact: Assignment, codes: LabelCodes
+) -> Counter[tuple[str | None, str | None]]:
+    """Confusion counts over same-boundary pairs, plus missed and spurious spans (None: no span),
+    as the scikit-learn confusion matrix counts them; ``EntityCounts.result`` lays out the matrix."""
     from sklearn.metrics import confusion_matrix
 
     none = len(codes.names)
@@ -283,9 +400,11 @@ def _confusion(gold: SpanColumns, pred: SpanColumns, exact: Assignment, codes: L
     p_free[p_idx] = False
     y_true = np.concatenate([gold.label[g_idx], gold.label[g_free], np.full(int(p_free.sum()), none)])
     y_pred = np.concatenate([pred.label[p_idx], np.full(int(g_free.sum()), none), pred.label[p_free]])
+    out: Counter[tuple[str | None, str | None]] = Counter()
     if not len(y_true):  # no spans on either side (an events-only corpus): sklearn refuses empty input
-        matrix = np.zeros((none + 1, none + 1), dtype=np.int64)
-    else:
-        matrix = confusion_matrix(y_true, y_pred, labels=list(range(none + 1)))
-    labels = (*codes.names, Confusion.NONE)
-    return Confusion(labels, tuple(tuple(int(x) for x in row) for row in matrix))
+        return out
+    matrix = confusion_matrix(y_true, y_pred, labels=list(range(none + 1)))
+    axis: list[str | None] = [*codes.names, None]
+    for i, j in zip(*np.nonzero(matrix), strict=True):
+        out[axis[int(i)], axis[int(j)]] = int(matrix[i, j])
+    return out

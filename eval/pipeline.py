@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .counts import PRF, Scheme
-from .entities import DocStats, score_entities
+from .entities import DocStats, EntityCounts, count_entities
 from .errors import FormatError, Problem, UsageError, ValidationError
 from .grounding import Policy
 from .io import read_manifest, resolve_documents_path, verify_manifest
@@ -40,6 +40,7 @@ from .validate import check_pair, check_table
 
 if TYPE_CHECKING:
     from .extractor import BadOutput
+    from .transform import Dropped
 
 MAX_PROBLEMS = 20
 
@@ -159,7 +160,7 @@ def _raise_if(problems: Sequence[Problem]) -> None:
         raise ValidationError(list(problems))
 
 
-def _has_events(t: Table) -> bool:
+def has_events(t: Table) -> bool:
     return any(d.events for d in t.documents.values())
 
 
@@ -225,7 +226,6 @@ def evaluate_extractor(
     return dataclasses.replace(outcome, report=dataclasses.replace(report, run=run.info(), notes=notes))
 
 
-
 def _undecodable_note(skipped: Sequence[str]) -> str:
     shown = ", ".join(skipped[:UNDECODABLE_SHOWN])
     more = f" and {len(skipped) - UNDECODABLE_SHOWN} more" if len(skipped) > UNDECODABLE_SHOWN else ""
@@ -244,7 +244,8 @@ def score_tables(
     problems = check_table(pred, offsets_required=mention_level and options.ground is None)
     if problems:  # every problem at once, those between gold and predictions too
         _raise_if(problems + check_pair(gold, pred, allow_extra=options.allow_extra, label_set=label_set).problems)
-    pred, notes = _transform(gold, pred, options, label_set)
+    pred, dropped = transform_predictions(pred, options, known=known_labels(gold.label_names, label_set))
+    notes = dropped.notes(options.min_score)
     findings = check_pair(gold, pred, allow_extra=options.allow_extra, label_set=label_set)
     _raise_if(findings.problems)
     grounding = None
@@ -257,17 +258,7 @@ def score_tables(
     thresholds = None
     slices = None
     if mention_level:
-        result = score_entities(
-            gold,
-            pred,
-            schemes=options.schemes,
-            labels=options.labels,
-            per_document=options.per_document,
-            details=options.details,
-            max_errors=options.max_errors,
-            min_overlap=options.min_overlap,
-            groups=groups,
-        )
+        result = entity_counts(gold, pred, options, groups).result(options.max_errors)
         scores, stats, errors, confusion = result.scores, result.doc_stats, result.errors, result.confusion
         errors = _mark_ungrounded(errors, ungrounded)
         slices = result.slices
@@ -281,7 +272,7 @@ def score_tables(
     if events is not None:
         stats = {**stats, **events[1]}
         if groups is not None and slices is not None:
-            slices = _with_event_slices(slices, groups, events[1])
+            slices = with_event_slices(slices, groups, events[1])
     event_errors: tuple[EventErrorCase, ...] = ()
     if events is not None and mention_level and options.details:
         from .events import event_error_cases
@@ -306,6 +297,24 @@ def score_tables(
     return Outcome(report, stats, gold, groups)
 
 
+def entity_counts(
+    gold: Table, pred: Table, options: Options, groups: Grouping | None, taken: tuple[int, int, int] = (0, 0, 0)
+) -> EntityCounts:
+    """The entity counts the options ask for (``taken``: error candidates of earlier chunks)."""
+    return count_entities(
+        gold,
+        pred,
+        schemes=options.schemes,
+        labels=options.labels,
+        per_document=options.per_document,
+        details=options.details,
+        max_errors=options.max_errors,
+        min_overlap=options.min_overlap,
+        groups=groups,
+        taken=taken,
+    )
+
+
 def _groups(gold: Table, options: Options) -> Grouping | None:
     if not options.slice_by:
         return None
@@ -314,7 +323,7 @@ def _groups(gold: Table, options: Options) -> Grouping | None:
     return group_documents(options.slice_by, gold)
 
 
-def _with_event_slices(
+def with_event_slices(
     slices: dict[str, SliceScores], groups: Grouping, event_stats: DocStats
 ) -> dict[str, SliceScores]:
     """Event tp/fp/fn per slice: the per-document (matched, possible, actual) rows summed."""
@@ -335,22 +344,24 @@ def _with_event_slices(
     return out
 
 
-def _transform(gold: Table, pred: Table, options: Options, label_set: Sequence[str] | None) -> tuple[Table, list[str]]:
-    """``--min-score``, then ``--label-map``, then ``--drop-unknown-labels``; their notes."""
+def known_labels(gold_labels: Iterable[str], label_set: Sequence[str] | None) -> set[str]:
+    """The gold label set: the declared one, else the labels of the gold documents."""
+    return set(label_set) if label_set is not None else set(gold_labels)
+
+
+def transform_predictions(pred: Table, options: Options, *, known: Collection[str]) -> tuple[Table, Dropped]:
+    """``--min-score``, then ``--label-map``, then ``--drop-unknown-labels`` (labels not in
+    ``known``); what they dropped."""
     from . import transform
 
-    notes: list[str] = []
+    dropped = transform.Dropped()
     if options.min_score is not None:
-        pred, more = transform.min_score(pred, options.min_score)
-        notes += more
+        pred, dropped.below_score = transform.min_score(pred, options.min_score)
     if options.label_map is not None:
-        pred, more = transform.map_labels(pred, options.label_map)
-        notes += more
+        pred, dropped.mapped_to_null = transform.map_labels(pred, options.label_map)
     if options.drop_unknown_labels:
-        known = set(label_set) if label_set is not None else set(gold.label_names)
-        pred, more = transform.drop_unknown(pred, known)
-        notes += more
-    return pred, notes
+        pred, dropped.unknown = transform.drop_unknown(pred, known)
+    return pred, dropped
 
 
 def _ground(pred: Table, options: Options) -> tuple[Table, Any, Sequence[Any]]:
@@ -402,7 +413,7 @@ def _thresholds(gold: Table, pred: Table, labels: Sequence[str] | None) -> Any:
 def _score_events(
     gold: Table, pred: Table, documents: Callable[[], tuple[list[Document], list[Document]]], options: Options
 ) -> tuple[EventScores, DocStats] | None:
-    if not (_has_events(gold) or _has_events(pred)):
+    if not (has_events(gold) or has_events(pred)):
         return None
     from .events import score_events_with_stats, validate_events
 

@@ -81,6 +81,7 @@ class Grouping:
     values: tuple[str, ...]
     codes: npt.NDArray[np.int64]
     bounds: dict[str, tuple[int, int]]  # length slices: value -> (shortest, longest) text
+    order: tuple[tuple[Any, ...], ...] = ()  # each value's sort key (how chunks' values are merged)
 
     def documents(self) -> npt.NDArray[np.int64]:
         """Documents per value."""
@@ -116,22 +117,43 @@ def parse_slice(spec: str) -> SliceSpec:
 
 def group_documents(specs: Sequence[str], gold: Table) -> Grouping:
     """The cross product of ``specs`` over the gold documents (``ValidationError`` on bad metadata)."""
+    problems: list[Problem] = []
+    grouping = group_with_problems(parse_slices(specs), gold, problems)
+    if problems:
+        raise capped(problems, gold.path)
+    return grouping
+
+
+def parse_slices(specs: Sequence[str]) -> list[SliceSpec]:
+    """Every spec parsed; ``UsageError`` when one is not a slice, none is given or one is given twice."""
     parsed = [parse_slice(s) for s in specs]
     if not parsed:
         raise UsageError("no slice given; pass --slice-by FIELD")
     names = [p.name for p in parsed]
     if len(set(names)) != len(names):
         raise UsageError(f"--slice-by {', '.join(names)}: a slice is given twice; give each once")
-    problems: list[Problem] = []
+    return parsed
+
+
+def capped(problems: list[Problem], path: str) -> ValidationError:
+    """The error listing the first ``MAX_PROBLEMS`` problems of bad metadata, then a count."""
+    shown = problems[:MAX_PROBLEMS]
+    if len(problems) > MAX_PROBLEMS:
+        shown.append(Problem(path, f"... and {len(problems) - MAX_PROBLEMS} more documents like these"))
+    return ValidationError(shown)
+
+
+def group_with_problems(parsed: Sequence[SliceSpec], gold: Table, problems: list[Problem]) -> Grouping:
+    """``group_documents`` adding metadata problems to ``problems`` (such documents go to ``(missing)``)."""
+    names = [p.name for p in parsed]
     columns = [_labels_of(p, gold, problems) for p in parsed]
-    if problems:
-        shown = problems[:MAX_PROBLEMS]
-        if len(problems) > MAX_PROBLEMS:
-            shown.append(Problem(gold.path, f"... and {len(problems) - MAX_PROBLEMS} more documents like these"))
-        raise ValidationError(shown)
     keys = list(zip(*(c[0] for c in columns), strict=True))
     orders = [c[1] for c in columns]
-    distinct = sorted(set(keys), key=lambda k: tuple(o[v] for o, v in zip(orders, k, strict=True)))
+
+    def order(k: tuple[str, ...]) -> tuple[Any, ...]:
+        return tuple(o[v] for o, v in zip(orders, k, strict=True))
+
+    distinct = sorted(set(keys), key=order)
     index = {k: i for i, k in enumerate(distinct)}
     codes = np.fromiter((index[k] for k in keys), dtype=np.int64, count=len(keys))
     values = tuple(JOIN.join(k) for k in distinct)
@@ -141,7 +163,7 @@ def group_documents(specs: Sequence[str], gold: Table) -> Grouping:
         for i, v in enumerate(values):
             mine = lengths[codes == i]
             bounds[v] = (int(mine.min()), int(mine.max()))
-    return Grouping(JOIN.join(names), values, codes, bounds)
+    return Grouping(JOIN.join(names), values, codes, bounds, tuple(order(k) for k in distinct))
 
 
 def _labels_of(spec: SliceSpec, gold: Table, problems: list[Problem]) -> tuple[list[str], dict[str, tuple[Any, ...]]]:

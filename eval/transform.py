@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -72,22 +73,20 @@ def scores_column(t: Table) -> npt.NDArray[np.float64]:
     return out
 
 
-def min_score(t: Table, threshold: float) -> tuple[Table, list[str]]:
-    """Drop predictions whose score is below ``threshold``; predictions without a score stay."""
+def min_score(t: Table, threshold: float) -> tuple[Table, int]:
+    """Drop predictions whose score is below ``threshold`` (those without a score stay); how many."""
     scores = scores_column(t)
     keep = ~(scores < threshold)
     below_mentions = sum(1 for _, m in t.mentions() if m.score is not None and m.score < threshold)
     dropped = int((~keep).sum()) + below_mentions
     if not dropped:
-        return t, []
-    table = rebuild(
-        t, keep, t.label_names, lambda m: None if m.score is not None and m.score < threshold else m
-    )
-    return table, [f"--min-score {threshold:g} dropped {dropped} predictions with a lower score"]
+        return t, 0
+    table = rebuild(t, keep, t.label_names, lambda m: None if m.score is not None and m.score < threshold else m)
+    return table, dropped
 
 
-def map_labels(t: Table, label_map: LabelMap) -> tuple[Table, list[str]]:
-    """Rename predicted labels by ``label_map``; labels mapped to None are dropped (counted in a note)."""
+def map_labels(t: Table, label_map: LabelMap) -> tuple[Table, Counter[str]]:
+    """Rename predicted labels by ``label_map``; labels mapped to None are dropped (counted per label)."""
     names = [label_map.target(n) for n in t.label_names]
     keep = _named(t, names)
     dropped: Counter[str] = Counter(t.label_names[c] for c in t.label_codes[~keep].tolist())
@@ -99,25 +98,50 @@ def map_labels(t: Table, label_map: LabelMap) -> tuple[Table, list[str]]:
             return None
         return m._replace(label=target)
 
-    table = rebuild(t, keep, names, mention)
-    notes = []
-    if dropped:
-        listed = ", ".join(f"{k} ({v})" for k, v in sorted(dropped.items()))
-        notes.append(f"--label-map dropped {sum(dropped.values())} predictions mapped to null: {listed}")
-    return table, notes
+    return rebuild(t, keep, names, mention), dropped
 
 
-def drop_unknown(t: Table, known: Collection[str]) -> tuple[Table, list[str]]:
-    """Drop predictions whose label is not in ``known`` (the gold label set), counted in a note."""
+def drop_unknown(t: Table, known: Collection[str]) -> tuple[Table, Counter[str]]:
+    """Drop predictions whose label is not in ``known`` (the gold label set), counted per label."""
     names = [n if n in known else None for n in t.label_names]
     keep = _named(t, names)
     dropped: Counter[str] = Counter(t.label_names[c] for c in t.label_codes[~keep].tolist())
     dropped.update(m.label for _, m in t.mentions() if m.label not in known)
     if not dropped:
-        return t, []
-    table = rebuild(t, keep, names, lambda m: m if m.label in known else None)
-    listed = ", ".join(f"{k} ({v})" for k, v in sorted(dropped.items()))
-    return table, [
-        f"--drop-unknown-labels dropped {sum(dropped.values())} predictions with labels outside the gold label set: "
-        f"{listed}"
-    ]
+        return t, dropped
+    return rebuild(t, keep, names, lambda m: m if m.label in known else None), dropped
+
+
+@dataclass(slots=True)
+class Dropped:
+    """What the transformations dropped; the counts of document chunks add up (``add``)."""
+
+    below_score: int = 0
+    mapped_to_null: Counter[str] = field(default_factory=Counter)
+    unknown: Counter[str] = field(default_factory=Counter)
+
+    def add(self, other: Dropped) -> None:
+        self.below_score += other.below_score
+        self.mapped_to_null.update(other.mapped_to_null)
+        self.unknown.update(other.unknown)
+
+    def notes(self, threshold: float | None) -> list[str]:
+        """The report's notes, in the order the transformations run."""
+        out = []
+        if self.below_score:
+            out.append(f"--min-score {threshold:g} dropped {self.below_score} predictions with a lower score")
+        if self.mapped_to_null:
+            out.append(
+                f"--label-map dropped {sum(self.mapped_to_null.values())} predictions mapped to null: "
+                f"{_listed(self.mapped_to_null)}"
+            )
+        if self.unknown:
+            out.append(
+                f"--drop-unknown-labels dropped {sum(self.unknown.values())} predictions with labels outside the "
+                f"gold label set: {_listed(self.unknown)}"
+            )
+        return out
+
+
+def _listed(counts: Counter[str]) -> str:
+    return ", ".join(f"{k} ({v})" for k, v in sorted(counts.items()))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -41,17 +41,29 @@ def check_table(t: Table, *, offsets_required: bool = True, gold: bool = False) 
     """Problems inside one corpus: duplicate ids, offsets, entity texts, offset-free entities,
     blank or padded labels, and (in a gold set, where a copy would count as missed) duplicate
     entities."""
-    problems: list[Problem] = _label_problems(t)
-    if gold:
-        problems += _duplicate_entities(t)
-    first_line: dict[str, int] = {}
+    return [p for kind in table_problems(t, offsets_required=offsets_required, gold=gold) for p in kind]
+
+
+def table_problems(
+    t: Table, *, offsets_required: bool = True, gold: bool = False, first_line: dict[str, int] | None = None
+) -> list[list[Problem]]:
+    """``check_table``'s problems by kind, in its order; a table in chunks concatenates each kind
+    over the chunks. ``first_line`` (id -> line of its first use) carries the ids of earlier chunks."""
+    labels = _label_problems(t)
+    copies = _duplicate_entities(t) if gold else []
+    seen: dict[str, int] = first_line if first_line is not None else {}
+    duplicates: list[Problem] = []
     for i, doc_id in enumerate(t.ids):
-        if doc_id in first_line:
+        if doc_id in seen:
             where = t.where(i)
-            msg = f"duplicate document id (first at line {first_line[doc_id]}); give every document a unique id"
-            problems.append(Problem(where, msg, doc_id))
+            msg = f"duplicate document id (first at line {seen[doc_id]}); give every document a unique id"
+            duplicates.append(Problem(where, msg, doc_id))
         else:
-            first_line[doc_id] = t.lines[i]
+            seen[doc_id] = t.lines[i]
+    offsets: list[Problem] = []
+    texts: list[Problem] = []
+    scores: list[Problem] = []
+    mentions: list[Problem] = []
     if t.start.size:
         doc = t.doc
         lengths = np.fromiter(map(len, t.texts), dtype=np.int64, count=len(t.texts))[doc]
@@ -63,7 +75,7 @@ def check_table(t: Table, *, offsets_required: bool = True, gold: bool = False) 
                 what = f"start {s} is not before end {e}; offsets are half-open [start, end)"
             else:
                 what = f"offsets {s}-{e} are outside the text (length {n}); offsets count Python code points"
-            problems.append(Problem(_entity_where(t, row, d), f"{t.label(row)} {what}", t.ids[d]))
+            offsets.append(Problem(_entity_where(t, row, d), f"{t.label(row)} {what}", t.ids[d]))
         bad_rows = set(bad.tolist())
         for row in sorted(set(t.entity_texts) - bad_rows):
             d = int(doc[row])
@@ -77,20 +89,20 @@ def check_table(t: Table, *, offsets_required: bool = True, gold: bool = False) 
                     else "; fix the offsets or the text"
                 )
                 msg = f"entity text {quote(expected)} does not match text[{s}:{e}] = {quote(actual)}{hint}"
-                problems.append(Problem(_entity_where(t, row, d), msg, t.ids[d]))
+                texts.append(Problem(_entity_where(t, row, d), msg, t.ids[d]))
     for row, score in t.entity_scores.items():
         if not 0.0 <= score <= 1.0:  # NaN fails too
             d = int(t.doc[row])
             msg = f"score {quote(score)} is not a number between 0 and 1; give scores as probabilities"
-            problems.append(Problem(_entity_where(t, row, d), msg, t.ids[d]))
+            scores.append(Problem(_entity_where(t, row, d), msg, t.ids[d]))
     if offsets_required:
         for i, m in t.mentions():
             msg = (
                 f"entity {quote(m.text)} ({m.label}) has no offsets; ground it with --ground first|all, "
                 "or score names per document with --level document"
             )
-            problems.append(Problem(t.where(i), msg, t.ids[i]))
-    return problems
+            mentions.append(Problem(t.where(i), msg, t.ids[i]))
+    return [labels, copies, duplicates, offsets, texts, scores, mentions]
 
 
 def _label_problems(t: Table) -> list[Problem]:
@@ -142,45 +154,85 @@ def _candidate_rows(doc: IntArray, start: IntArray, end: IntArray) -> IntArray:
 
 def check_pair(gold: Table, pred: Table, *, allow_extra: bool, label_set: Collection[str] | None = None) -> Findings:
     """Problems and notes between gold and predictions: ids, texts and labels."""
-    problems: list[Problem] = []
-    notes: list[str] = []
+    extras, texts, counts = pair_parts(gold, pred, allow_extra=allow_extra)
+    known = set(label_set) if label_set is not None else set(gold.label_names)
+    return Findings(extras + texts, pair_notes(counts, allow_extra=allow_extra, known=known))
+
+
+@dataclass(slots=True)
+class PairCounts:
+    """What ``check_pair``'s notes are made of; those of document chunks add up (``add``)."""
+
+    extra: int = 0
+    extra_ids: list[str] = field(default_factory=list)  # the first MAX_LISTED
+    missing: int = 0
+    missing_ids: list[str] = field(default_factory=list)
+    labels: Counter[str] = field(default_factory=Counter)  # predicted labels, entities and mentions
+
+    def add(self, other: PairCounts) -> None:
+        self.extra += other.extra
+        self.extra_ids = (self.extra_ids + other.extra_ids)[:MAX_LISTED]
+        self.missing += other.missing
+        self.missing_ids = (self.missing_ids + other.missing_ids)[:MAX_LISTED]
+        self.labels.update(other.labels)
+
+
+def pair_parts(gold: Table, pred: Table, *, allow_extra: bool) -> tuple[list[Problem], list[Problem], PairCounts]:
+    """``check_pair``'s problems by kind (extra documents, texts that differ) and its counts."""
+    extras: list[Problem] = []
+    texts: list[Problem] = []
     gold_index = {d: i for i, d in enumerate(gold.ids)}
     pred_ids = set(pred.ids)
     extra = [i for i, d in enumerate(pred.ids) if d not in gold_index]
     if extra and not allow_extra:
         for i in extra:
             msg = "not in the gold set; remove it or pass --allow-extra to ignore such documents"
-            problems.append(Problem(pred.where(i), msg, pred.ids[i]))
-    elif extra:
-        notes.append(
-            f"{plural(len(extra), 'predicted document')} {'is' if len(extra) == 1 else 'are'} not in the gold set "
-            f"and {'was' if len(extra) == 1 else 'were'} ignored: {_few(pred.ids, extra)}"
-        )
+            extras.append(Problem(pred.where(i), msg, pred.ids[i]))
     missing = [i for i, d in enumerate(gold.ids) if d not in pred_ids]
-    if missing:
-        notes.append(
-            f"{plural(len(missing), 'gold document')} {'has' if len(missing) == 1 else 'have'} no predictions and "
-            f"{'is' if len(missing) == 1 else 'are'} scored as all missed: {_few(gold.ids, missing)}"
-        )
     for i, d in enumerate(pred.ids):
         g = gold_index.get(d)
         if g is not None and pred.texts[i] != gold.texts[g]:
             at = _first_difference(gold.texts[g], pred.texts[i])
             msg = f"text differs from the gold text at offset {at}; predict on the gold document's exact text"
-            problems.append(Problem(pred.where(i), msg, d))
-    known = set(label_set) if label_set is not None else set(gold.label_names)
-    counts = Counter(pred.label_counts())
-    counts.update(m.label for _, m in pred.mentions())
-    outside = {k: v for k, v in counts.items() if k not in known}
+            texts.append(Problem(pred.where(i), msg, d))
+    labels = Counter(pred.label_counts())
+    labels.update(m.label for _, m in pred.mentions())
+    counts = PairCounts(
+        len(extra),
+        [pred.ids[i] for i in extra[:MAX_LISTED]],
+        len(missing),
+        [gold.ids[i] for i in missing[:MAX_LISTED]],
+        labels,
+    )
+    return extras, texts, counts
+
+
+def pair_notes(counts: PairCounts, *, allow_extra: bool, known: Collection[str]) -> list[str]:
+    """The notes of ``check_pair``: extra documents ignored, gold documents without predictions,
+    predicted labels outside the gold label set ``known``."""
+    notes: list[str] = []
+    n = counts.extra
+    if n and allow_extra:
+        notes.append(
+            f"{plural(n, 'predicted document')} {'is' if n == 1 else 'are'} not in the gold set "
+            f"and {'was' if n == 1 else 'were'} ignored: {_few(counts.extra_ids, n)}"
+        )
+    n = counts.missing
+    if n:
+        notes.append(
+            f"{plural(n, 'gold document')} {'has' if n == 1 else 'have'} no predictions and "
+            f"{'is' if n == 1 else 'are'} scored as all missed: {_few(counts.missing_ids, n)}"
+        )
+    outside = {k: v for k, v in counts.labels.items() if k not in known}
     if outside:
         listed = ", ".join(f"{k} ({v})" for k, v in sorted(outside.items()))
         notes.append(f"predicted labels outside the gold label set (scored as errors): {listed}")
-    return Findings(problems, notes)
+    return notes
 
 
-def _few(ids: list[str], rows: list[int]) -> str:
-    shown = ", ".join(ids[i] for i in rows[:MAX_LISTED])
-    return shown + (f", … ({len(rows) - MAX_LISTED} more)" if len(rows) > MAX_LISTED else "")
+def _few(shown_ids: list[str], n: int) -> str:
+    shown = ", ".join(shown_ids[:MAX_LISTED])
+    return shown + (f", … ({n - MAX_LISTED} more)" if n > MAX_LISTED else "")
 
 
 def _first_difference(a: str, b: str) -> int:
