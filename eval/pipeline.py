@@ -170,11 +170,57 @@ def evaluate(
     """Score the predictions at ``pred_path`` against the gold set at ``gold_path``.
 
     ``gold`` is that gold set already loaded and checked (a second extractor on the same gold).
+    JSONL and Parquet inputs are scored chunk by chunk (``eval.stream``, ``eval.chunked``), with
+    memory bounded by a chunk; other formats, options that need the whole corpus, predictions
+    in another order than the gold, and bad input take the whole path, which reads both files
+    at once and says what is wrong.
     """
+    if gold is None:
+        outcome = _evaluate_in_chunks(gold_path, pred_path, options)
+        if outcome is not None:
+            return outcome
     gold = gold if gold is not None else load_gold(gold_path)
     read = dataclasses.replace(options.read, event_types=_event_types(gold, gold_path))
     pred = load_table(pred_path, fmt=options.pred_format, reference=gold, options=read)
     return score_tables(gold, pred, options=options, label_set=gold_label_set(gold_path))
+
+
+STREAMED = ("jsonl", "parquet")  # the formats the chunked path reads (eval/readers/arrow.py)
+
+
+def _evaluate_in_chunks(gold_path: str | Path, pred_path: str | Path, options: Options) -> Outcome | None:
+    """``evaluate`` chunk by chunk; None when the whole path must do it (see ``evaluate``).
+
+    Any problem sends the run to the whole path, which reads both files again and reports
+    every problem in its usual order and words: bad input costs a second reading, good input
+    never does."""
+    from .chunked import chunkable, score_chunks
+    from .errors import GoldbenchError
+    from .stream import Misaligned, Stream
+
+    if not chunkable(options):
+        return None
+    try:
+        g, gold_spec = resolve(gold_path)
+        p, pred_spec = resolve(pred_path, options.pred_format)
+    except GoldbenchError:
+        return None
+    if gold_spec.name not in STREAMED or pred_spec.name not in STREAMED:
+        return None
+    stream = Stream(g, p, gold_spec.name, pred_spec.name)
+    try:
+        outcome = score_chunks(stream, options=options, label_set=gold_label_set(gold_path))
+        if not stream.gold_documents:
+            return None  # the whole path says the gold set is empty
+        verify_manifest(gold_path, sha256=stream.gold_sha256, count=stream.gold_documents)
+    except (GoldbenchError, Misaligned):
+        return None
+    report = dataclasses.replace(
+        outcome.report,
+        gold=Source(str(g), stream.gold_sha256, stream.gold_documents),
+        predictions=Source(str(p), stream.pred_sha256, stream.pred_documents),
+    )
+    return dataclasses.replace(outcome, report=report)
 
 
 def load_gold(gold_path: str | Path) -> Table:

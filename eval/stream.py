@@ -85,16 +85,19 @@ class _Window(Mapping[str, str]):
         return table
 
     def __getitem__(self, doc_id: str) -> str:
-        if self.serial(doc_id) is None:
+        text = self.get(doc_id)
+        if text is None:
             raise KeyError(doc_id)
-        serial, row = self._rows[doc_id]
-        return self.pending[serial - self.first].texts[row]
+        return text
 
     def get(self, doc_id: str, default: str | None = None) -> str | None:  # type: ignore[override]
-        try:
-            return self[doc_id]
-        except KeyError:
-            return default
+        hit = self._rows.get(doc_id)
+        if hit is None:
+            if self.serial(doc_id) is None:
+                return default
+            hit = self._rows[doc_id]
+        serial, row = hit
+        return self.pending[serial - self.first].texts[row]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._rows)
@@ -120,13 +123,14 @@ class Stream:
     pred_sha256: str = ""
     gold_documents: int = 0
     pred_documents: int = 0
-    block: int = arrow.BLOCK  # bytes of JSONL per chunk
+    block: int | None = None  # bytes of JSONL per chunk; None: arrow.BLOCK
 
     def __iter__(self) -> Iterator[tuple[Table, Table]]:
-        window = _Window(_tables(self.gold_path, self.gold_format, None, self.block))
+        block = self.block or arrow.BLOCK
+        window = _Window(_tables(self.gold_path, self.gold_format, None, block))
         pred_state: Reading | None = None
         parts: list[Table] = []  # predictions of window.pending[0] so far
-        for table, state in _tables(self.pred_path, self.pred_format, window, self.block):
+        for table, state in _tables(self.pred_path, self.pred_format, window, block):
             pred_state = state
             self.pred_documents += len(table)
             for serial, lo, hi in self._runs(table, window):
@@ -151,8 +155,10 @@ class Stream:
         reports or ignores it, as ``--allow-extra`` says)."""
         current = window.first
         lo = 0
+        rows = window._rows
         for row, doc_id in enumerate(table.ids):
-            serial = window.serial(doc_id)
+            hit = rows.get(doc_id)
+            serial = hit[0] if hit is not None else window.serial(doc_id)
             if serial is None:
                 serial = current
             if serial < current:

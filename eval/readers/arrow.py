@@ -178,7 +178,7 @@ def table_from_arrow(t: pa.Table | pa.RecordBatch, first_line: int, state: Readi
     scores = flat.field("score")
     if scores.null_count != len(scores) and not _probabilities(scores):
         return None  # outside [0, 1], or NaN (not JSON): the exact reader says so
-    ids = t.column("id").to_pylist()
+    ids: list[str] = strings(t.column("id"))  # type: ignore[assignment]  # no nulls (checked above)
     texts = _texts(t.column("text"), ids, state) if "text" in t.column_names else _texts_absent(ids, state)
     if texts is None:
         return None
@@ -228,11 +228,37 @@ def _probabilities(scores: pa.Array) -> bool:
     return bounds["min"].as_py() >= 0.0 and bounds["max"].as_py() <= 1.0 and not pc.any(pc.is_nan(scores)).as_py()
 
 
+def strings(column: pa.ChunkedArray | pa.Array) -> list[str | None]:
+    """A string column as Python strings, several times faster than ``to_pylist`` (which makes
+    an Arrow scalar per value): one slice of the column's data buffer per value."""
+    if isinstance(column, pa.ChunkedArray):
+        return [x for chunk in column.chunks for x in strings(chunk)]
+    n = len(column)
+    if not n:
+        return []
+    wide = pa.types.is_large_string(column.type)
+    dtype = np.int64 if wide else np.int32
+    offsets = np.frombuffer(column.buffers()[1], dtype=dtype, count=n + 1, offset=column.offset * (8 if wide else 4))
+    data_buffer = column.buffers()[2]
+    data = data_buffer.to_pybytes() if data_buffer is not None else b""
+    bounds = offsets.tolist()
+    if data.isascii():  # byte offsets are character offsets
+        whole = data.decode("ascii")
+        out: list[str | None] = [whole[bounds[k] : bounds[k + 1]] for k in range(n)]
+    else:
+        view = memoryview(data)
+        out = [str(view[bounds[k] : bounds[k + 1]], "utf-8") for k in range(n)]
+    if column.null_count:
+        for k in pc.indices_nonzero(column.is_null()).to_pylist():
+            out[k] = None
+    return out
+
+
 def _texts(column: pa.ChunkedArray | pa.Array, ids: list[str], state: Reading) -> list[str] | None:
     """The documents' texts; a prediction without one takes the gold text (None: exact reader).
 
     With gold texts to refer to, an equal text shares the gold's string instead of a copy."""
-    texts = column.to_pylist()
+    texts = strings(column)
     ref = state.reference
     if ref is None:
         return None if column.null_count else texts

@@ -102,3 +102,15 @@ def test_readers_arrow_parquet_scores_equal_jsonl(tmp_path: Path) -> None:
     from_parquet = evaluate(tmp_path / "gold.parquet", tmp_path / "pred.parquet").report
     assert from_parquet.entities == from_jsonl.entities
     assert from_parquet.gold.documents == from_jsonl.gold.documents == 300
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_readers_arrow_strings_equal_to_pylist(large: bool) -> None:
+    import pyarrow as pa
+
+    values = ["Astana", None, "Астана 🌍", "", "Putin", None, "x" * 300]
+    arr = pa.array(values, type=pa.large_string() if large else pa.string())
+    assert arrow.strings(arr) == values
+    assert arrow.strings(arr.slice(2, 4)) == values[2:6]
+    assert arrow.strings(pa.chunked_array([arr, arr.slice(1)])) == values + values[1:]
+    assert arrow.strings(pa.array(["plain", "ascii"])) == ["plain", "ascii"]
