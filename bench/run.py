@@ -3,7 +3,8 @@
 Each tool runs end to end (reading included) in its own process; wall time and peak RSS are
 taken from that process (``os.wait4``). Per corpus: ``evaluate`` on JSONL, the floor (Arrow
 reading both files and nothing else, bench/arrow_read.py), ``evaluate`` on the same corpus as
-Parquet (converted once, not timed), and nervaluate (up to ``--nervaluate-max`` documents: at
+Parquet (converted once, not timed; up to ``--parquet-max`` documents, as ``evaluate convert``
+holds a file in memory), and nervaluate (up to ``--nervaluate-max`` documents: at
 1M it would need ~36 GB). Prints a Markdown table: seconds, peak MB, ratios, and whether the
 micro counts of all four schemes are equal (JSONL, Parquet and nervaluate).
 
@@ -61,7 +62,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", type=Path, default=HERE / "out")
     ap.add_argument("--nervaluate-max", type=int, default=100_000, help="run nervaluate only up to this many documents")
-    ap.add_argument("--no-parquet", action="store_true", help="skip the Parquet rows")
+    ap.add_argument(
+        "--parquet-max", type=int, default=100_000, help="convert to Parquet and time it up to this many documents"
+    )
     args = ap.parse_args()
     evaluate = str(Path(sys.executable).with_name("evaluate"))
     rows = []
@@ -75,7 +78,7 @@ def main() -> None:
         ours_s, ours_mb, _ = measure([evaluate, str(gold), str(pred), "--format", "json", "--out", str(report)])
         ours = micro_counts(report)
         parquet = None
-        if not args.no_parquet:
+        if n <= args.parquet_max:
             files = [folder / "gold.parquet", folder / "pred.parquet"]
             for src, dst in zip((gold, pred), files, strict=True):
                 if not dst.exists():  # converting is not timed: it is done once per corpus
