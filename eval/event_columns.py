@@ -139,7 +139,7 @@ def from_arrow(
     t_start, t_end = pc.struct_field(trigger, "start"), pc.struct_field(trigger, "end")
     if any(c.null_count for c in (ev, ty, t_start, t_end)):
         return None
-    ts, te = t_start.to_numpy(), t_end.to_numpy()
+    ts, te = _numpy(t_start), _numpy(t_end)
     if np.any((ts == -1) & (te == -1)):
         return None
     arg = pc.list_flatten(arg_lists)
@@ -168,32 +168,55 @@ def from_arrow(
     )
 
 
+def gold_order(gold_ids: pa.Array | pa.ChunkedArray, pred_ids: pa.Array | pa.ChunkedArray) -> Ints | None:
+    """Per predicted document, the position of its id among the gold ids, -1 when not there.
+
+    None when an id is null or occurs twice on one side (``events.pair_documents`` names them).
+    """
+    gold_ids, pred_ids = _combined(gold_ids), _combined(pred_ids)
+    for ids in (gold_ids, pred_ids):
+        if ids.null_count or pc.count_distinct(ids).as_py() != len(ids):
+            return None
+    found = pc.index_in(pred_ids, value_set=gold_ids)
+    return np.where(_numpy(found.is_valid()) == 1, _numpy(found), -1)
+
+
 def _combined(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
 def _parents(lists: pa.Array) -> Ints:
-    return pc.list_parent_indices(lists).to_numpy().astype(np.int64)
+    return _numpy(pc.list_parent_indices(lists))
 
 
 def _codes(strings: pa.Array) -> tuple[Ints, tuple[str, ...]]:
     enc = pc.dictionary_encode(strings)
-    return enc.indices.to_numpy().astype(np.int64), tuple(enc.dictionary.to_pylist())
+    return _numpy(enc.indices), tuple(enc.dictionary.to_pylist())
 
 
-def _filled(values: pa.Array) -> Ints:
-    return pc.fill_null(values, 0).to_numpy().astype(np.int64)
+def _numpy(values: pa.Array) -> Ints:
+    """An integer or boolean array as int64, without ``to_numpy`` and ``pa.scalar`` (they import pandas).
+
+    Null slots hold whatever the buffer has: callers mask them with the validity they check.
+    """
+    if pa.types.is_boolean(values.type):
+        values = pc.cast(values, pa.int8())
+    width = values.type.bit_width // 8
+    data = values.buffers()[1]
+    if data is None:
+        return np.zeros(len(values), dtype=np.int64)
+    return np.frombuffer(data, dtype=f"<i{width}", count=len(values), offset=values.offset * width).astype(np.int64)
 
 
 def _argument_offsets(arg: pa.Array, doc: Ints, entities: pa.Array | None, first_doc: int) -> tuple[Ints, Ints] | None:
     """(start, end) of every argument: its own, or its entity's by (doc, id); None if any fails."""
     entity = pc.struct_field(arg, "entity")
     start, end = pc.struct_field(arg, "start"), pc.struct_field(arg, "end")
-    by_id = entity.is_valid().to_numpy(zero_copy_only=False)
-    own = pc.and_(start.is_valid(), end.is_valid()).to_numpy(zero_copy_only=False)
+    by_id = _numpy(entity.is_valid()) == 1
+    own = _numpy(pc.and_(start.is_valid(), end.is_valid())) == 1
     if not np.all(by_id | own):
         return None
-    a_start, a_end = _filled(start), _filled(end)
+    a_start, a_end = _numpy(start), _numpy(end)
     if not by_id.any():
         return a_start, a_end
     if entities is None:
@@ -201,7 +224,7 @@ def _argument_offsets(arg: pa.Array, doc: Ints, entities: pa.Array | None, first
     ents = pc.list_flatten(entities)
     e_id = pc.struct_field(ents, "id")
     has_id = e_id.is_valid()
-    e_doc = (_parents(entities) + first_doc)[has_id.to_numpy(zero_copy_only=False)]
+    e_doc = (_parents(entities) + first_doc)[_numpy(has_id) == 1]
     wanted = pc.filter(entity, pc.is_valid(entity))
     codes, names = _codes(pa.concat_arrays([pc.filter(e_id, has_id), wanted]))
     n = max(len(names), 1)
@@ -214,10 +237,10 @@ def _argument_offsets(arg: pa.Array, doc: Ints, entities: pa.Array | None, first
     ents = pc.filter(ents, has_id)
     e_start, e_end = pc.struct_field(ents, "start"), pc.struct_field(ents, "end")
     row = first[pos]
-    valid = pc.and_(e_start.is_valid(), e_end.is_valid()).to_numpy(zero_copy_only=False)
+    valid = _numpy(pc.and_(e_start.is_valid(), e_end.is_valid())) == 1
     if not valid[row].all():
         return None
-    a_start[by_id], a_end[by_id] = _filled(e_start)[row], _filled(e_end)[row]
+    a_start[by_id], a_end[by_id] = _numpy(e_start)[row], _numpy(e_end)[row]
     return a_start, a_end
 
 
@@ -270,19 +293,23 @@ _KEYS: tuple[tuple[str, str, tuple[int, ...]], ...] = (
 
 @dataclass(frozen=True, slots=True)
 class _Recoded:
-    """One side's trigger and argument columns with codes in the shared name order."""
+    """One side's trigger and argument columns with codes in the shared name order.
+
+    A span is kept as (start, end - start): the same key, in fewer bits (spans are short).
+    """
 
     t: tuple[Ints, ...]
     a: tuple[Ints, ...]
 
     @classmethod
     def of(cls, cols: EventColumns, types: list[str], roles: list[str]) -> _Recoded:
-        tmap = _ints([types.index(n) for n in cols.type_names])
-        rmap = _ints([roles.index(n) for n in cols.role_names])
-        a = cols._argument_columns()
+        type_index, role_index = {n: i for i, n in enumerate(types)}, {n: i for i, n in enumerate(roles)}
+        tmap = _ints([type_index[n] for n in cols.type_names])
+        rmap = _ints([role_index[n] for n in cols.role_names])
+        d, ty, ts, te, role, s, e = cols._argument_columns()
         return cls(
-            (cols.trigger_doc, tmap[cols.trigger_type], cols.trigger_start, cols.trigger_end),
-            (a[0], tmap[a[1]], a[2], a[3], rmap[a[4]], a[5], a[6]),
+            (cols.trigger_doc, tmap[cols.trigger_type], cols.trigger_start, cols.trigger_end - cols.trigger_start),
+            (d, tmap[ty], ts, te - ts, rmap[role], s, e - s),
         )
 
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from eval.arrow_schema import ENTITIES, EVENTS
 from eval.counts import PRF
 from eval.errors import ValidationError
-from eval.event_columns import EventColumns, from_arrow, from_documents, score_columns
+from eval.event_columns import EventColumns, from_arrow, from_documents, gold_order, score_columns
 from eval.events import score_events_with_stats
 from eval.model import Argument, Document, Entity, Event, Span
 from eval.report import EVENT_METRICS
@@ -338,3 +338,10 @@ def test_event_columns_from_arrow_entity_beats_own_offsets() -> None:
     doc = _with(arg={"role": "r0", "entity": "e", "start": 0, "end": 1})
     cols = from_arrow(*_arrow([doc]))
     assert cols is not None and _rows(cols)[1] == {(0, "T0", 0, 1, "r0", 2, 3)}
+
+
+def test_event_columns_gold_order() -> None:
+    gold, pred = pa.array(["a", "b", "c"]), pa.array(["c", "x", "a"])
+    assert gold_order(gold, pa.chunked_array([pred])).tolist() == [2, -1, 0]
+    assert gold_order(gold, pa.array(["a", "a"])) is None
+    assert gold_order(pa.array(["a", None]), pred) is None
