@@ -59,6 +59,7 @@ def main() -> None:
             f"| {name} | {args.docs:,} | {cols['events']:,} | {cols['arguments']:,} | {s:.2f} | {mb:.0f} "
             f"| {plain_s / s:.1f}x | {'yes' if equal else 'NO'} |"
         )
+    print("\ncolumns process, in seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in cols["phases"].items()))
     if not all(r[3] for r in rows):
         raise SystemExit("micro counts differ")
 

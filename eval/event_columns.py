@@ -264,14 +264,15 @@ def score_columns(gold: EventColumns, pred: EventColumns, n_docs: int) -> tuple[
     stats: DocStats = {}
     for metric, side, fields in _KEYS:
         gc, pc_ = (g.t, p.t) if side == "t" else (g.a, p.a)
-        matched, gold_rows, pred_rows = _match([gc[i] for i in fields], [pc_[i] for i in fields])
-        per_doc = _triples(gc[0], pc_[0], matched, gold_rows, pred_rows, n_docs)
+        wanted = (0, fields.index(1) if 1 in fields else 0, fields.index(4) if side == "a" and 4 in fields else 0)
+        matched, gold_by, pred_by = _match([gc[i] for i in fields], [pc_[i] for i in fields], wanted)
+        per_doc = _triples(gold_by[0], pred_by[0], matched, n_docs)
         micro[metric] = PRF(*(int(x) for x in per_doc.sum(axis=1)))
         stats[f"events.{metric}"] = np.stack([per_doc[0], per_doc[0] + per_doc[2], per_doc[0] + per_doc[1]], 1)
-        if 1 in fields:
-            by_type[metric] = _triples(gc[1], pc_[1], matched, gold_rows, pred_rows, len(types))
-        if side == "a" and 4 in fields:
-            by_role[metric] = _triples(gc[4], pc_[4], matched, gold_rows, pred_rows, len(roles))
+        if wanted[1]:
+            by_type[metric] = _triples(gold_by[1], pred_by[1], matched, len(types))
+        if wanted[2]:
+            by_role[metric] = _triples(gold_by[2], pred_by[2], matched, len(roles))
     by_type["trigger_identification"] = by_type["trigger_classification"]
     by_role["argument_identification"] = by_role["argument_classification"]
     by_role["argument_identification_attached"] = by_role["argument_classification_attached"]
@@ -321,24 +322,33 @@ def _prf(triples: Ints, code: int) -> PRF:
     return PRF(int(triples[0, code]), int(triples[1, code]), int(triples[2, code]))
 
 
-def _triples(
-    gold_by: Ints, pred_by: Ints, matched: Ints, gold_rows: Ints, pred_rows: Ints, n: int
-) -> npt.NDArray[np.int64]:
-    """(3, n) tp, fp, fn per value of ``by``, from the rows standing for unique and matched keys."""
+def _triples(gold_by: Ints, pred_by: Ints, matched: npt.NDArray[np.bool_], n: int) -> Ints:
+    """(3, n) tp, fp, fn per value of ``by``, given per unique gold and per unique pred key."""
     tp = _count(gold_by[matched], n)
-    return np.stack([tp, _count(pred_by[pred_rows], n) - tp, _count(gold_by[gold_rows], n) - tp])
+    return np.stack([tp, _count(pred_by, n) - tp, _count(gold_by, n) - tp])
 
 
-def _match(gold: list[Ints], pred: list[Ints]) -> tuple[Ints, Ints, Ints]:
-    """Rows of the unique gold keys also predicted, of every unique gold key, of every unique pred key."""
+def _match(
+    gold: list[Ints], pred: list[Ints], wanted: tuple[int, ...]
+) -> tuple[npt.NDArray[np.bool_], list[Ints], list[Ints]]:
+    """Which unique gold keys are predicted, and the ``wanted`` columns of the unique gold and pred keys."""
     n_gold = len(gold[0])
-    key = _pack([np.concatenate([g, p]) for g, p in zip(gold, pred, strict=True)])
-    gold_keys, gold_rows = _unique(key[:n_gold])
-    pred_keys, pred_rows = _unique(key[n_gold:])
+    key, radix = _pack([np.concatenate([g, p]) for g, p in zip(gold, pred, strict=True)])
+    if radix is not None:  # the columns are digits of the key: sort values only
+        gold_keys, pred_keys = np.unique(key[:n_gold]), np.unique(key[n_gold:])
+        gold_by = [_digit(gold_keys, *radix[i]) for i in wanted]
+        pred_by = [_digit(pred_keys, *radix[i]) for i in wanted]
+    else:
+        (gold_keys, gold_rows), (pred_keys, pred_rows) = _unique(key[:n_gold]), _unique(key[n_gold:])
+        gold_by, pred_by = [gold[i][gold_rows] for i in wanted], [pred[i][pred_rows] for i in wanted]
     if not len(pred_keys):
-        return gold_rows[:0], gold_rows, pred_rows
+        return np.zeros(len(gold_keys), dtype=bool), gold_by, pred_by
     pos = np.minimum(np.searchsorted(pred_keys, gold_keys), len(pred_keys) - 1)
-    return gold_rows[pred_keys[pos] == gold_keys], gold_rows, pred_rows
+    return pred_keys[pos] == gold_keys, gold_by, pred_by
+
+
+def _digit(keys: Ints, lo: int, stride: int, width: int) -> Ints:
+    return keys // stride % width + lo
 
 
 def _unique(key: Ints) -> tuple[Ints, Ints]:
@@ -350,26 +360,39 @@ def _unique(key: Ints) -> tuple[Ints, Ints]:
     return s[first], order[first]
 
 
-def _pack(columns: list[Ints]) -> Ints:
-    """One int64 per row, ordered and equal as the rows of ``columns`` are (mixed radix, ranks if too wide)."""
+def _pack(columns: list[Ints]) -> tuple[Ints, list[tuple[int, int, int]] | None]:
+    """One int64 per row, ordered and equal as the rows of ``columns`` are, in mixed radix.
+
+    With the radix, (lowest value, stride, width) per column, to read the columns back from a
+    key; None when a column was replaced by ranks to fit 62 bits (then they cannot be).
+    """
     key: Ints = np.zeros(len(columns[0]), dtype=np.int64)
     span = 1
+    digits: list[tuple[int, int]] | None = []
     for col in columns:
-        col, width = _shifted(col)
+        col, lo, width = _shifted(col)
         if span * width >= _LIMIT:
-            key, span = _rank(key)
+            (key, span), digits = _rank(key), None
             if span * width >= _LIMIT:
-                col, width = _rank(col)
+                (col, width), lo = _rank(col), 0
         key = key * width + col
         span *= width
-    return key
+        if digits is not None:
+            digits.append((lo, width))
+    if digits is None:
+        return key, None
+    radix, stride = [], 1
+    for lo, width in reversed(digits):
+        radix.append((lo, stride, width))
+        stride *= width
+    return key, radix[::-1]
 
 
-def _shifted(col: Ints) -> tuple[Ints, int]:
+def _shifted(col: Ints) -> tuple[Ints, int, int]:
     if not len(col):
-        return col, 1
+        return col, 0, 1
     lo, hi = int(col.min()), int(col.max())
-    return col - lo, hi - lo + 1
+    return col - lo, lo, hi - lo + 1
 
 
 def _rank(col: Ints) -> tuple[Ints, int]:

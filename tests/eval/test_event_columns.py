@@ -345,3 +345,27 @@ def test_event_columns_gold_order() -> None:
     assert gold_order(gold, pa.chunked_array([pred])).tolist() == [2, -1, 0]
     assert gold_order(gold, pa.array(["a", "a"])) is None
     assert gold_order(pa.array(["a", None]), pred) is None
+
+
+def _scaled(doc: Document, factor: int, shift: int) -> Document:
+    def at(x: int | None) -> int | None:
+        return None if x is None else x * factor + shift
+
+    entities = tuple(e._replace(start=at(e.start), end=at(e.end)) for e in doc.entities)
+    events = tuple(
+        ev._replace(
+            trigger=Span(at(ev.trigger.start), at(ev.trigger.end)),
+            arguments=tuple(a._replace(start=at(a.start), end=at(a.end)) for a in ev.arguments),
+        )
+        for ev in doc.events
+    )
+    return doc._replace(entities=entities, events=events)
+
+
+@pytest.mark.parametrize("factor", [1 << 31, 1 << 58])
+def test_event_columns_wide_offsets_fall_back_to_ranks(factor: int) -> None:
+    """Offsets too wide for one mixed-radix int64 key (ranked keys, then ranked columns)."""
+    gold, pred = _corpus(4, 200)
+    gold = [_scaled(d, factor, -5) for d in gold]
+    pred = [_scaled(d, factor, -5) for d in pred]
+    _assert_same(gold, pred)
