@@ -264,15 +264,16 @@ def score_columns(gold: EventColumns, pred: EventColumns, n_docs: int) -> tuple[
     stats: DocStats = {}
     for metric, side, fields in _KEYS:
         gc, pc_ = (g.t, p.t) if side == "t" else (g.a, p.a)
-        wanted = (0, fields.index(1) if 1 in fields else 0, fields.index(4) if side == "a" and 4 in fields else 0)
-        matched, gold_by, pred_by = _match([gc[i] for i in fields], [pc_[i] for i in fields], wanted)
-        per_doc = _triples(gold_by[0], pred_by[0], matched, n_docs)
+        by = {"doc": 0} | ({"type": fields.index(1)} if 1 in fields else {})
+        by |= {"role": fields.index(4)} if side == "a" and 4 in fields else {}
+        matched, gold_by, pred_by = _match([gc[i] for i in fields], [pc_[i] for i in fields], by)
+        per_doc = _triples(gold_by["doc"], pred_by["doc"], matched, n_docs)
         micro[metric] = PRF(*(int(x) for x in per_doc.sum(axis=1)))
         stats[f"events.{metric}"] = np.stack([per_doc[0], per_doc[0] + per_doc[2], per_doc[0] + per_doc[1]], 1)
-        if wanted[1]:
-            by_type[metric] = _triples(gold_by[1], pred_by[1], matched, len(types))
-        if wanted[2]:
-            by_role[metric] = _triples(gold_by[2], pred_by[2], matched, len(roles))
+        if "type" in by:
+            by_type[metric] = _triples(gold_by["type"], pred_by["type"], matched, len(types))
+        if "role" in by:
+            by_role[metric] = _triples(gold_by["role"], pred_by["role"], matched, len(roles))
     by_type["trigger_identification"] = by_type["trigger_classification"]
     by_role["argument_identification"] = by_role["argument_classification"]
     by_role["argument_identification_attached"] = by_role["argument_classification_attached"]
@@ -329,26 +330,28 @@ def _triples(gold_by: Ints, pred_by: Ints, matched: npt.NDArray[np.bool_], n: in
 
 
 def _match(
-    gold: list[Ints], pred: list[Ints], wanted: tuple[int, ...]
-) -> tuple[npt.NDArray[np.bool_], list[Ints], list[Ints]]:
-    """Which unique gold keys are predicted, and the ``wanted`` columns of the unique gold and pred keys."""
+    gold: list[Ints], pred: list[Ints], by: dict[str, int]
+) -> tuple[npt.NDArray[np.bool_], dict[str, Ints], dict[str, Ints]]:
+    """Which unique gold keys are predicted, and the columns ``by`` names of the unique gold and pred keys."""
     n_gold = len(gold[0])
     key, radix = _pack([np.concatenate([g, p]) for g, p in zip(gold, pred, strict=True)])
     if radix is not None:  # the columns are digits of the key: sort values only
         gold_keys, pred_keys = np.unique(key[:n_gold]), np.unique(key[n_gold:])
-        gold_by = [_digit(gold_keys, *radix[i]) for i in wanted]
-        pred_by = [_digit(pred_keys, *radix[i]) for i in wanted]
+        gold_by = {name: _digit(gold_keys, *radix[i], top=i == 0) for name, i in by.items()}
+        pred_by = {name: _digit(pred_keys, *radix[i], top=i == 0) for name, i in by.items()}
     else:
         (gold_keys, gold_rows), (pred_keys, pred_rows) = _unique(key[:n_gold]), _unique(key[n_gold:])
-        gold_by, pred_by = [gold[i][gold_rows] for i in wanted], [pred[i][pred_rows] for i in wanted]
+        gold_by = {name: gold[i][gold_rows] for name, i in by.items()}
+        pred_by = {name: pred[i][pred_rows] for name, i in by.items()}
     if not len(pred_keys):
         return np.zeros(len(gold_keys), dtype=bool), gold_by, pred_by
     pos = np.minimum(np.searchsorted(pred_keys, gold_keys), len(pred_keys) - 1)
     return pred_keys[pos] == gold_keys, gold_by, pred_by
 
 
-def _digit(keys: Ints, lo: int, stride: int, width: int) -> Ints:
-    return keys // stride % width + lo
+def _digit(keys: Ints, lo: int, stride: int, width: int, *, top: bool) -> Ints:
+    """One column read back from mixed-radix keys; the top digit needs no modulo."""
+    return (keys // stride if top else keys // stride % width) + lo
 
 
 def _unique(key: Ints) -> tuple[Ints, Ints]:
