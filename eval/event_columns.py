@@ -129,7 +129,8 @@ def from_arrow(
     Returns None, for the exact path to name the line, when: an event or argument is null, a
     type, trigger or role is null, a trigger has a null offset or is (-1, -1), an argument
     without entity lacks an offset, or an entity id matches no entity, several, or one with a
-    null offset.
+    null offset. What ``events.validate_events`` checks beyond that (offsets within the text,
+    given texts equal to it, the schema's types and roles) is left to the caller.
     """
     events, entities = _combined(events), _combined(entities) if entities is not None else None
     ev = pc.list_flatten(events)
@@ -155,12 +156,12 @@ def from_arrow(
     return EventColumns(
         ev_doc,
         type_codes,
-        ts.astype(np.int64),
-        te.astype(np.int64),
+        ts,
+        te,
         ev_doc[of_event],
         type_codes[of_event],
-        ts[of_event].astype(np.int64),
-        te[of_event].astype(np.int64),
+        ts[of_event],
+        te[of_event],
         role_codes,
         *offsets,
         type_names,

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pyarrow import json as pa_json
 
-from eval.arrow_schema import ENTITIES, EVENTS
+from eval.arrow_schema import DOCUMENT_WITH_EVENTS, ENTITIES, EVENTS
 from eval.counts import PRF
 from eval.errors import ValidationError
 from eval.event_columns import EventColumns, from_arrow, from_documents, gold_order, score_columns
 from eval.events import score_events_with_stats
 from eval.model import Argument, Document, Entity, Event, Span
+from eval.readers.jsonl import read_jsonl
 from eval.report import EVENT_METRICS
 
 TYPES = tuple(f"T{i}" for i in range(9))
@@ -369,3 +372,20 @@ def test_event_columns_wide_offsets_fall_back_to_ranks(factor: int) -> None:
     gold = [_scaled(d, factor, -5) for d in gold]
     pred = [_scaled(d, factor, -5) for d in pred]
     _assert_same(gold, pred)
+
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "events"
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in FIXTURES.iterdir() if (p / "gold.jsonl").is_file()))
+def test_event_columns_fixtures_read_by_pyarrow_json(case: str) -> None:
+    """The hand-computed cases, read as the bench reads them, score as the exact path does."""
+    paths = [FIXTURES / case / f"{side}.jsonl" for side in ("gold", "pred")]
+    options = pa_json.ParseOptions(explicit_schema=DOCUMENT_WITH_EVENTS)
+    gold_table, pred_table = (pa_json.read_json(p, parse_options=options) for p in paths)
+    gold, pred = (from_arrow(t.column("events"), t.column("entities")) for t in (gold_table, pred_table))
+    doc_map = gold_order(gold_table.column("id"), pred_table.column("id"))
+    assert gold is not None and pred is not None and doc_map is not None
+    scores, stats = score_columns(gold, pred.renumber(doc_map), len(gold_table))
+    exact, exact_stats = score_events_with_stats(read_jsonl(paths[0]), read_jsonl(paths[1]))
+    assert scores == exact and all(np.array_equal(stats[k], exact_stats[k]) for k in exact_stats)
