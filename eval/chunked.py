@@ -23,11 +23,12 @@ import numpy as np
 from .counts import PRF, add_by_key
 from .entities import DocStats, EntityCounts
 from .errors import Problem, UsageError, ValidationError
-from .model import Document
 from .pipeline import (
     Options,
     Outcome,
     entity_counts,
+    event_problems,
+    event_scores,
     has_events,
     known_labels,
     transform_predictions,
@@ -188,29 +189,17 @@ class _Run:
             return None
         if not self.runs(EVENTS):
             return None
-        from .events import NO_ITEMS, EventItems, offset_items, score_events_with_stats, validate_events
-
-        gold_docs, pred_docs = gold.to_documents(), pred.to_documents()
-        found_gold = [p for d in gold_docs for p in validate_events(d)]
-        found_pred = [p for d in pred_docs for p in validate_events(d)]
+        found_gold, found_pred = event_problems(gold, pred)
         self.gold_event_problems += found_gold
         self.pred_event_problems += found_pred
         if found_gold or found_pred:
             self.failed(EVENTS)
         if not self.runs(EVENT_ITEMS):
             return None
-        problems: list[Problem] = []
-
-        def items(doc: Document, _: list[Problem]) -> EventItems:  # gathers the problems of every chunk
-            try:
-                return offset_items(doc)
-            except ValidationError as e:
-                problems.extend(e.problems)
-                return NO_ITEMS
-
-        scores, stats = score_events_with_stats(gold_docs, pred_docs, items=items)
-        self.item_problems += problems
-        if problems:
+        try:
+            scores, stats = event_scores(gold, pred)
+        except ValidationError as e:  # an argument that cannot be resolved to offsets
+            self.item_problems += e.problems
             self.failed(EVENT_ITEMS)
             return None
         self.events.add(scores)
@@ -220,7 +209,7 @@ class _Run:
             from .events import event_error_cases
 
             limit = o.max_errors - len(self.events.errors)
-            self.events.errors += event_error_cases(gold_docs, pred_docs, limit=limit)
+            self.events.errors += event_error_cases(gold.to_documents(), pred.to_documents(), limit=limit)
         return stats
 
     def _entities(self, gold: Table, pred: Table, grouping: Grouping | None, event_stats: DocStats | None) -> None:

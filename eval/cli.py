@@ -108,9 +108,7 @@ def evaluate_cli(
     ] = None,
     pred_fields: Annotated[
         str | None,
-        typer.Option(
-            help='Read another JSONL shape: "entities=output.entities,label=type,text=span" (dotted paths).'
-        ),
+        typer.Option(help='Read another JSONL shape: "entities=output.entities,label=type,text=span" (dotted paths).'),
     ] = None,
     model_version: Annotated[
         str | None,

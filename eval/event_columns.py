@@ -72,6 +72,13 @@ class EventColumns:
             self.role_names,
         )
 
+    def window(self, lo: int, hi: int) -> EventColumns:
+        """The rows of documents ``[lo, hi)``, numbered from 0."""
+        size = int(max(self.trigger_doc.max(initial=-1), self.argument_doc.max(initial=-1), hi - 1)) + 1
+        doc_map = np.full(size, -1, dtype=np.int64)
+        doc_map[lo:hi] = np.arange(hi - lo, dtype=np.int64)
+        return self.renumber(doc_map)
+
     def _argument_columns(self) -> tuple[Ints, ...]:
         return (
             self.argument_doc,
@@ -82,6 +89,41 @@ class EventColumns:
             self.argument_start,
             self.argument_end,
         )
+
+
+EMPTY_INTS: Ints = np.zeros(0, dtype=np.int64)
+NO_EVENTS = EventColumns(*(EMPTY_INTS,) * 11, (), ())
+
+
+def join(parts: Sequence[tuple[EventColumns, int]]) -> EventColumns:
+    """One set of columns of ``(columns, first document)`` parts: documents shifted by their
+    part's first document, types and roles recoded by name."""
+    if not parts:
+        return NO_EVENTS
+    if len(parts) == 1 and parts[0][1] == 0:
+        return parts[0][0]
+    types: dict[str, int] = {}
+    roles: dict[str, int] = {}
+    columns: list[list[Ints]] = [[] for _ in range(11)]
+    for cols, first in parts:
+        t = np.asarray([types.setdefault(n, len(types)) for n in cols.type_names] or [0], dtype=np.int64)
+        r = np.asarray([roles.setdefault(n, len(roles)) for n in cols.role_names] or [0], dtype=np.int64)
+        own = (
+            cols.trigger_doc + first,
+            t[cols.trigger_type],
+            cols.trigger_start,
+            cols.trigger_end,
+            cols.argument_doc + first,
+            t[cols.argument_type],
+            cols.argument_trigger_start,
+            cols.argument_trigger_end,
+            r[cols.argument_role],
+            cols.argument_start,
+            cols.argument_end,
+        )
+        for into, column in zip(columns, own, strict=True):
+            into.append(column)
+    return EventColumns(*(np.concatenate(c) for c in columns), tuple(types), tuple(roles))
 
 
 def _ints(values: Sequence[int]) -> Ints:

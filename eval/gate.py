@@ -400,11 +400,7 @@ def _metric(path: str, *, option: str) -> str:
         known = len(parts) >= 5 and parts[-1] in STATISTICS and all(parts)
         if known and parts[-2] in _MEASURES["entities"] | _MEASURES["events"]:
             return path
-    elif (
-        parsed is not None
-        and parsed.measure in _MEASURES[parsed.section]
-        and parsed.statistic in STATISTICS
-    ):
+    elif parsed is not None and parsed.measure in _MEASURES[parsed.section] and parsed.statistic in STATISTICS:
         return path
     raise UsageError(
         f"{option}: {quote(path)} is not a metric path; use one of {_FORMS} "

@@ -177,9 +177,7 @@ def _row(line: bytes, where: Location) -> HistoryRow:
     if not isinstance(data, dict):
         raise FormatError(f"{where}: a history line must be a JSON object")
     if data.get("format", HISTORY_FORMAT) != HISTORY_FORMAT:
-        raise FormatError(
-            f"{where}: unknown history format {quote(data.get('format'))}; expected {HISTORY_FORMAT}"
-        )
+        raise FormatError(f"{where}: unknown history format {quote(data.get('format'))}; expected {HISTORY_FORMAT}")
     try:
         time = _utc(datetime.fromisoformat(data["time"]))
     except (KeyError, TypeError, ValueError):

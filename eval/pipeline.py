@@ -121,14 +121,16 @@ def load_table(
     fmt: str | None = None,
     reference: Table | None = None,
     options: ReadOptions = DEFAULT_READ,
+    events: bool = False,
 ) -> Table:
-    """Any supported file as a table; canonical JSONL takes the fast column-wise path."""
+    """Any supported file as a table; canonical JSONL and Parquet take the column-wise path
+    (with ``events``, events too: only mention-level scoring without details reads that)."""
     p, spec = resolve(path, fmt)
-    if spec.name in ("jsonl", "parquet"):  # columns through Arrow (eval/readers/arrow.py)
+    if spec.name in STREAMED:  # columns through Arrow (eval/readers/arrow.py)
         from .readers import arrow
 
         texts = dict(zip(reference.ids, reference.texts, strict=True)) if reference is not None else None
-        return arrow.read_table(p, reference=texts, format=spec.name)
+        return arrow.read_table(p, reference=texts, format=spec.name, events=events)
     ref = _reference(reference) if reference is not None else None
     corpus = read_corpus(p, fmt=spec.name, reference=ref, options=options)
     table = Table.from_documents(corpus.documents, path=corpus.path, format=corpus.format, sha256=corpus.sha256)
@@ -145,7 +147,8 @@ def _event_types(gold: Table, path: str | Path) -> frozenset[str]:
     manifest = read_manifest(path)
     declared = manifest.get("event_types") if manifest else None
     names = {str(x.get("name", "")) if isinstance(x, dict) else str(x) for x in declared or ()}
-    return frozenset(names | {ev.type for d in gold.documents.values() for ev in d.events}) - {""}
+    read = set(gold.events.type_names) if gold.events is not None else set()
+    return frozenset(names | read | {ev.type for d in gold.documents.values() for ev in d.events}) - {""}
 
 
 def gold_label_set(path: str | Path) -> list[str] | None:
@@ -161,7 +164,31 @@ def _raise_if(problems: Sequence[Problem]) -> None:
 
 
 def has_events(t: Table) -> bool:
-    return any(d.events for d in t.documents.values())
+    return t.has_events()
+
+
+def event_columns_wanted(options: Options) -> bool:
+    """Whether events may be read as columns only: scoring offsets, with no error cases to show."""
+    return options.level is Level.MENTION and not options.details
+
+
+def event_problems(gold: Table, pred: Table) -> tuple[list[Problem], list[Problem]]:
+    """``validate_events`` of the documents kept whole (the columns were checked when read)."""
+    from .events import validate_events
+
+    def found(t: Table) -> list[Problem]:
+        return [p for _, d in sorted(t.documents.items()) if d.events for p in validate_events(d)]
+
+    return found(gold), found(pred)
+
+
+def event_scores(gold: Table, pred: Table) -> tuple[EventScores, DocStats]:
+    """TextEE event scores of checked tables, on columns (``eval.event_columns``)."""
+    from .event_columns import score_columns
+
+    position = {doc_id: i for i, doc_id in enumerate(gold.ids)}
+    to_gold = np.fromiter((position.get(d, -1) for d in pred.ids), dtype=np.int64, count=len(pred))
+    return score_columns(gold.event_columns(), pred.event_columns().renumber(to_gold), len(gold))
 
 
 def evaluate(
@@ -179,9 +206,10 @@ def evaluate(
         outcome = _evaluate_in_chunks(gold_path, pred_path, options)
         if outcome is not None:
             return outcome
-    gold = gold if gold is not None else load_gold(gold_path)
+    columns = event_columns_wanted(options)
+    gold = gold if gold is not None else load_gold(gold_path, events=columns)
     read = dataclasses.replace(options.read, event_types=_event_types(gold, gold_path))
-    pred = load_table(pred_path, fmt=options.pred_format, reference=gold, options=read)
+    pred = load_table(pred_path, fmt=options.pred_format, reference=gold, options=read, events=columns)
     return score_tables(gold, pred, options=options, label_set=gold_label_set(gold_path))
 
 
@@ -207,7 +235,7 @@ def _evaluate_in_chunks(gold_path: str | Path, pred_path: str | Path, options: O
         return None
     if gold_spec.name not in STREAMED or pred_spec.name not in STREAMED:
         return None
-    stream = Stream(g, p, gold_spec.name, pred_spec.name)
+    stream = Stream(g, p, gold_spec.name, pred_spec.name, events=event_columns_wanted(options))
     try:
         outcome = score_chunks(stream, options=options, label_set=gold_label_set(gold_path))
         if not stream.gold_documents:
@@ -223,12 +251,12 @@ def _evaluate_in_chunks(gold_path: str | Path, pred_path: str | Path, options: O
     return dataclasses.replace(outcome, report=report)
 
 
-def load_gold(gold_path: str | Path) -> Table:
+def load_gold(gold_path: str | Path, *, events: bool = False) -> Table:
     """Read and check a gold set (a JSONL file, or a gold folder whose manifest must agree);
-    raises ``FormatError``/``ValidationError`` listing every problem."""
+    raises ``FormatError``/``ValidationError`` listing every problem. ``events``: see ``load_table``."""
     if Path(gold_path).is_dir():
         resolve_documents_path(gold_path)  # a folder without documents.jsonl is named as such
-    gold = load_table(gold_path)
+    gold = load_table(gold_path, events=events)
     if not len(gold):
         blank = Path(gold.path).stat().st_size > 0
         raise FormatError(
@@ -461,16 +489,15 @@ def _score_events(
 ) -> tuple[EventScores, DocStats] | None:
     if not (has_events(gold) or has_events(pred)):
         return None
-    from .events import score_events_with_stats, validate_events
-
-    gold_docs, pred_docs = documents()
     if options.level is Level.DOCUMENT:
         from .docmatch import offset_free_events
+        from .events import validate_events
 
+        gold_docs, pred_docs = documents()
         _raise_if([p for d in gold_docs + pred_docs for p in validate_events(d, require_offsets=False)])
         return offset_free_events(gold_docs, pred_docs, aliases=options.aliases)
-    _raise_if([p for d in gold_docs + pred_docs for p in validate_events(d)])
-    return score_events_with_stats(gold_docs, pred_docs)
+    _raise_if([p for found in event_problems(gold, pred) for p in found])
+    return event_scores(gold, pred)
 
 
 def _offset_free(gold: list[Document], pred: list[Document], options: Options) -> tuple[Any, DocStats]:

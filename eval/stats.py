@@ -82,9 +82,7 @@ def paired_comparison(a: DocStats, b: DocStats, *, samples: int = 1000, seed: in
     _check_options(samples=samples, level=0.95)
     shared = [family for family in a if family in b]
     if not shared:
-        raise UsageError(
-            f"the two runs share no metric family to compare (A has {sorted(a)}, B has {sorted(b)})"
-        )
+        raise UsageError(f"the two runs share no metric family to compare (A has {sorted(a)}, B has {sorted(b)})")
     families, cols_a = _stack({f: a[f] for f in shared})
     _, cols_b = _stack({f: b[f] for f in shared})
     if cols_a.shape != cols_b.shape:

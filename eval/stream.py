@@ -32,11 +32,12 @@ class Misaligned(Exception):
 
 
 def _tables(
-    path: Path, format: str, reference: Mapping[str, str] | None, block: int
+    path: Path, format: str, reference: Mapping[str, str] | None, block: int, events: bool
 ) -> Iterator[tuple[Table, Reading]]:
     if format == "parquet":  # a block of about 16 MB of JSONL holds ~7,000 documents of the bench
-        return arrow.iter_parquet_tables(path, reference=reference, batch_docs=max(1, block // 2400))
-    return arrow.iter_tables(path, reference=reference, block=block)
+        docs = max(1, block // 2400)
+        return arrow.iter_parquet_tables(path, reference=reference, batch_docs=docs, events=events)
+    return arrow.iter_tables(path, reference=reference, block=block, events=events)
 
 
 class _Window(Mapping[str, str]):
@@ -124,13 +125,14 @@ class Stream:
     gold_documents: int = 0
     pred_documents: int = 0
     block: int | None = None  # bytes of JSONL per chunk; None: arrow.BLOCK
+    events: bool = False  # events as columns (eval.readers.arrow)
 
     def __iter__(self) -> Iterator[tuple[Table, Table]]:
         block = self.block or arrow.BLOCK
-        window = _Window(_tables(self.gold_path, self.gold_format, None, block))
+        window = _Window(_tables(self.gold_path, self.gold_format, None, block, self.events))
         pred_state: Reading | None = None
         parts: list[Table] = []  # predictions of window.pending[0] so far
-        for table, state in _tables(self.pred_path, self.pred_format, window, block):
+        for table, state in _tables(self.pred_path, self.pred_format, window, block, self.events):
             pred_state = state
             self.pred_documents += len(table)
             for serial, lo, hi in self._runs(table, window):

@@ -15,7 +15,7 @@ import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import msgspec
 import numpy as np
@@ -24,6 +24,9 @@ import numpy.typing as npt
 from .errors import quote
 from .limits import INT64_MAX, INT64_MIN
 from .model import EMPTY, Document, Entity, Mention
+
+if TYPE_CHECKING:
+    from .event_columns import EventColumns
 
 IntArray = npt.NDArray[np.int64]
 
@@ -107,6 +110,9 @@ class Table:
     entity_scores: dict[int, float] = field(default_factory=dict)  # entity row -> its score
     extras: dict[int, Mapping[str, Any]] = field(default_factory=dict)  # doc -> fields the model does not know
     notes: tuple[str, ...] = ()  # what the reader wants the report to mention
+    # Events read column-wise (eval/readers/arrow.py, scoring at mention level without details):
+    # their documents are not in ``documents``, and ``document(i)`` gives them without events.
+    events: EventColumns | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -133,6 +139,23 @@ class Table:
     def where(self, i: int) -> str:
         line = self.lines[i]
         return f"{self.path}:{line}" if line else self.path
+
+    def has_events(self) -> bool:
+        return (self.events is not None and self.events.trigger_doc.size > 0) or any(
+            d.events for d in self.documents.values()
+        )
+
+    def event_columns(self) -> EventColumns:
+        """Every event of the table as columns: those read column-wise and those of the documents
+        kept whole (``ValidationError`` when one cannot be resolved to offsets)."""
+        from .event_columns import from_documents, join
+
+        kept = [(i, d) for i, d in sorted(self.documents.items()) if d.events]
+        parts = [(self.events, 0)] if self.events is not None else []
+        if kept:
+            positions = np.asarray([i for i, _ in kept], dtype=np.int64)
+            parts.append((from_documents([d for _, d in kept]).renumber(positions), 0))
+        return join(parts)
 
     def mentions(self) -> list[tuple[int, Mention]]:
         return [(i, m) for i, d in self.documents.items() for m in d.mentions]
@@ -180,6 +203,7 @@ class Table:
             _shifted(self.entity_scores, r0, r1),
             _shifted(self.extras, lo, hi),
             self.notes,
+            self.events.window(lo, hi) if self.events is not None else None,
         )
 
     @classmethod
@@ -223,6 +247,7 @@ class Table:
             entity_scores,
             extras,
             tuple(dict.fromkeys(n for t in tables for n in t.notes)),
+            _joined_events(tables),
         )
 
     @classmethod
@@ -240,6 +265,14 @@ class Table:
                 scores=[e.score for e in d.entities],
             )
         return builder.build(path=path, format=format, sha256=sha256)
+
+
+def _joined_events(tables: Sequence[Table]) -> EventColumns | None:
+    from .event_columns import join
+
+    firsts = np.cumsum([0] + [len(t) for t in tables])
+    parts = [(t.events, int(f)) for t, f in zip(tables, firsts, strict=False) if t.events is not None]
+    return join(parts) if parts else None
 
 
 def _shifted(rows: Mapping[int, Any], lo: int, hi: int) -> dict[int, Any]:

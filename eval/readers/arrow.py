@@ -21,20 +21,24 @@ from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pj
 
-from ..arrow_schema import DOCUMENT
+from ..arrow_schema import DOCUMENT, DOCUMENT_WITH_EVENTS
 from ..errors import FormatError
 from ..table import LabelCodes, Table, TableBuilder
+
+if TYPE_CHECKING:
+    from ..event_columns import EventColumns
 from .jsonl import _blocks, _read_lines
 
 BLOCK = 16 << 20  # bytes of whole lines parsed at once (~7,000 documents of 2.4 KB)
 _PARSE = pj.ParseOptions(explicit_schema=DOCUMENT, unexpected_field_behavior="error")
+_PARSE_EVENTS = pj.ParseOptions(explicit_schema=DOCUMENT_WITH_EVENTS, unexpected_field_behavior="error")
 _NULL_LIST = re.compile(rb'"entities"\s*:\s*null')  # the exact reader refuses it; Arrow reads it as absent
 
 
@@ -47,10 +51,11 @@ class Reading:
     codes: LabelCodes = field(default_factory=LabelCodes)
     problems: list[str] = field(default_factory=list)
     digest: Any = field(default_factory=hashlib.sha256)
+    events: bool = False  # read events into columns (else documents with events go to the exact reader)
 
 
 def iter_tables(
-    path: Path, *, reference: Mapping[str, str] | None = None, block: int = BLOCK
+    path: Path, *, reference: Mapping[str, str] | None = None, block: int = BLOCK, events: bool = False
 ) -> Iterator[tuple[Table, Reading]]:
     """One ``Table`` per block of the file, in file order, and the reading state.
 
@@ -58,7 +63,7 @@ def iter_tables(
     caller raises them once the file is read (``read_table`` does). After the last block,
     ``Reading.digest`` holds the file's sha256.
     """
-    state = Reading(str(path), reference)
+    state = Reading(str(path), reference, events=events)
     line_no = 1
     for raw, n_lines, parsed in _parsed_blocks(path, state, block):
         table = table_from_arrow(parsed, line_no, state, format="jsonl") if parsed is not None else None
@@ -83,7 +88,7 @@ def _parsed_blocks(path: Path, state: Reading, block: int) -> Iterator[tuple[byt
         if raw is None:
             return None
         n_lines = raw.count(b"\n") + (not raw.endswith(b"\n"))
-        return raw, n_lines, _parse(raw, n_lines)
+        return raw, n_lines, _parse(raw, n_lines, events=state.events)
 
     with ThreadPoolExecutor(1, thread_name_prefix="goldbench-read") as pool:
         ahead = pool.submit(work)
@@ -93,14 +98,14 @@ def _parsed_blocks(path: Path, state: Reading, block: int) -> Iterator[tuple[byt
 
 
 def iter_parquet_tables(
-    path: Path, *, reference: Mapping[str, str] | None = None, batch_docs: int = 16_384
+    path: Path, *, reference: Mapping[str, str] | None = None, batch_docs: int = 16_384, events: bool = False
 ) -> Iterator[tuple[Table, Reading]]:
     """A Parquet file as ``Table``s of ``batch_docs`` documents (``eval.readers.parquet`` checks
     the schema and the nulls); a batch Arrow cannot take plainly goes row by row through the
     exact record parser, as its JSONL line would. ``Reading.digest`` is the file's sha256."""
     from . import parquet
 
-    state = Reading(str(path), reference)
+    state = Reading(str(path), reference, events=events)
     with open(path, "rb") as f:  # the report names the file by its sha256, as for JSONL
         while chunk := f.read(BLOCK):
             state.digest.update(chunk)
@@ -128,15 +133,20 @@ def _exact_rows(batch: pa.RecordBatch, first_row: int, state: Reading) -> Table:
 
 
 def read_table(
-    path: Path, *, reference: Mapping[str, str] | None = None, block: int = BLOCK, format: str = "jsonl"
+    path: Path,
+    *,
+    reference: Mapping[str, str] | None = None,
+    block: int = BLOCK,
+    format: str = "jsonl",
+    events: bool = False,
 ) -> Table:
     """The whole file (JSONL, or Parquet with ``format="parquet"``) as one table; a FormatError
     lists the problems of every bad line."""
     parts, states = [], [Reading(str(path))]  # an empty file has no blocks
     chunks = (
-        iter_parquet_tables(path, reference=reference)
+        iter_parquet_tables(path, reference=reference, events=events)
         if format == "parquet"
-        else iter_tables(path, reference=reference, block=block)
+        else iter_tables(path, reference=reference, block=block, events=events)
     )
     for table, state in chunks:
         parts.append(table)
@@ -147,12 +157,13 @@ def read_table(
     return Table.concat(parts, path=str(path), format=format, sha256=state.digest.hexdigest())
 
 
-def _parse(raw: bytes, n_lines: int) -> pa.Table | None:
+def _parse(raw: bytes, n_lines: int, *, events: bool) -> pa.Table | None:
     """The block parsed against the layout, or None when the exact reader must read it."""
-    if b'"events"' in raw or b'"meta"' in raw:
+    with_events = b'"events"' in raw
+    if (with_events and not events) or b'"meta"' in raw:
         return None
     try:
-        t = pj.read_json(pa.BufferReader(raw), parse_options=_PARSE)
+        t = pj.read_json(pa.BufferReader(raw), parse_options=_PARSE_EVENTS if with_events else _PARSE)
     except (pa.ArrowInvalid, UnicodeDecodeError, ValueError):
         return None
     if t.num_rows != n_lines:
@@ -167,20 +178,26 @@ def table_from_arrow(t: pa.Table | pa.RecordBatch, first_line: int, state: Readi
     ``first_line``; None when a document needs the exact reader: a null id, an entity without
     offsets or label, entity ids, a score outside [0, 1], a missing text without a gold text
     to take, events or ``meta`` (Parquet)."""
-    if t.column("id").null_count or _has_values(t, "events") or _has_values(t, "meta"):
+    with_events = _has_values(t, "events")
+    if t.column("id").null_count or (with_events and not state.events) or _has_values(t, "meta"):
         return None
     ents = t.column("entities")
     ents = ents.combine_chunks() if isinstance(ents, pa.ChunkedArray) else ents
     flat = pc.list_flatten(ents)
     start, end, label = flat.field("start"), flat.field("end"), flat.field("label")
-    if start.null_count or end.null_count or label.null_count or flat.field("id").null_count != len(flat):
-        return None  # mentions without offsets, a null label, entity ids (kept whole): exact reader
+    if start.null_count or end.null_count or label.null_count:
+        return None  # mentions without offsets, a null label: the exact reader names them
+    if not with_events and flat.field("id").null_count != len(flat):
+        return None  # entity ids without events: the exact reader keeps them
     scores = flat.field("score")
     if scores.null_count != len(scores) and not _probabilities(scores):
         return None  # outside [0, 1], or NaN (not JSON): the exact reader says so
     ids: list[str] = strings(t.column("id"))  # type: ignore[assignment]  # no nulls (checked above)
     texts = _texts(t.column("text"), ids, state) if "text" in t.column_names else _texts_absent(ids, state)
     if texts is None:
+        return None
+    events = _events(t, ents, texts) if with_events else None
+    if with_events and events is None:
         return None
     counts = np.diff(numpy_view(ents.offsets)).astype(np.int64)  # a null list spans no values
     return Table(
@@ -198,7 +215,43 @@ def table_from_arrow(t: pa.Table | pa.RecordBatch, first_line: int, state: Readi
         _sparse(flat.field("text")),
         {},
         {k: float(v) for k, v in _sparse(scores).items()},
+        events=events,
     )
+
+
+def _events(t: pa.Table | pa.RecordBatch, ents: pa.Array, texts: list[str]) -> EventColumns | None:
+    """The block's events as columns, or None when one needs the exact reader's message: what
+    ``event_columns.from_arrow`` cannot resolve, and what ``events.validate_events`` refuses
+    (offsets outside the text, a given text that differs from the text at its offsets)."""
+    from ..event_columns import from_arrow
+
+    column = t.column("events")
+    column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    cols = from_arrow(column, ents)
+    if cols is None:
+        return None
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    flat = pc.list_flatten(column)
+    trigger = flat.field("trigger")
+    args = pc.list_flatten(flat.field("arguments"))
+    own = args.field("entity").is_null()  # an argument by entity id is checked through its entity
+    arg_doc = cols.argument_doc
+    spans = [(cols.trigger_doc, cols.trigger_start, cols.trigger_end, trigger.field("text"), None)]
+    spans.append((arg_doc, cols.argument_start, cols.argument_end, args.field("text"), own))
+    for doc, start, end, given, mask in spans:
+        keep = np.ones(doc.shape[0], dtype=bool) if mask is None else np.frombuffer(_bools(mask), dtype=bool)
+        d, s, e = doc[keep], start[keep], end[keep]
+        if np.any((s < 0) | (s >= e) | (e > lengths[d])):
+            return None
+        for row, text in _sparse(given).items():
+            if (mask is None or keep[row]) and texts[int(doc[row])][int(start[row]) : int(end[row])] != text:
+                return None
+    return cols
+
+
+def _bools(mask: pa.Array) -> bytes:
+    """A boolean Arrow array as one byte per value (0 or 1), without pandas."""
+    return bytes(numpy_view(pc.cast(mask, pa.int64())).astype(np.uint8))
 
 
 def _has_values(t: pa.Table | pa.RecordBatch, name: str) -> bool:

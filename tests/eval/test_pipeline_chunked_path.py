@@ -37,7 +37,7 @@ def whole(gold: Path, pred: Path, options: Options, monkeypatch: pytest.MonkeyPa
 
 
 def chunked(gold: Path, pred: Path, options: Options, monkeypatch: pytest.MonkeyPatch, block: int) -> str:
-    def no_whole_path(*a: object) -> None:
+    def no_whole_path(*a: object, **k: object) -> None:
         raise AssertionError("the whole path ran")
 
     with monkeypatch.context() as m:
