@@ -40,6 +40,7 @@ BLOCK = 16 << 20  # bytes of whole lines parsed at once (~7,000 documents of 2.4
 _PARSE = pj.ParseOptions(explicit_schema=DOCUMENT, unexpected_field_behavior="error")
 _PARSE_EVENTS = pj.ParseOptions(explicit_schema=DOCUMENT_WITH_EVENTS, unexpected_field_behavior="error")
 _NULL_LIST = re.compile(rb'"entities"\s*:\s*null')  # the exact reader refuses it; Arrow reads it as absent
+_NULL_EVENTS = re.compile(rb'"events"\s*:\s*null')
 
 
 @dataclass(slots=True)
@@ -158,17 +159,28 @@ def read_table(
 
 
 def _parse(raw: bytes, n_lines: int, *, events: bool) -> pa.Table | None:
-    """The block parsed against the layout, or None when the exact reader must read it."""
-    with_events = b'"events"' in raw
-    if (with_events and not events) or b'"meta"' in raw:
-        return None
-    try:
-        t = pj.read_json(pa.BufferReader(raw), parse_options=_PARSE_EVENTS if with_events else _PARSE)
-    except (pa.ArrowInvalid, UnicodeDecodeError, ValueError):
+    """The block parsed against the layout, or None when the exact reader must read it.
+
+    A field outside the layout (``meta``, ``events`` when not asked for, anything unknown) makes
+    ``pyarrow.json`` refuse the block, so no scan of the block is needed to find them; the
+    layout with events is tried when the first line has events, or after the plain one failed."""
+    first = raw[: raw.find(b"\n") + 1 or len(raw)]
+    layouts = [_PARSE, _PARSE_EVENTS] if events else [_PARSE]
+    if events and b'"events"' in first:
+        layouts.reverse()
+    for options in layouts:
+        try:
+            t = pj.read_json(pa.BufferReader(raw), parse_options=options)
+        except (pa.ArrowInvalid, UnicodeDecodeError, ValueError):
+            continue
+        break
+    else:
         return None
     if t.num_rows != n_lines:
         return None  # blank lines or two records on one line: the exact reader names them
     if t.column("entities").null_count and _NULL_LIST.search(raw):
+        return None
+    if "events" in t.column_names and t.column("events").null_count and _NULL_EVENTS.search(raw):
         return None
     return t
 
