@@ -106,11 +106,12 @@ def main() -> None:
             s2, m2, eq = theirs
             vs = f"{s2:.2f} | {m2:.0f} | {s2 / s1:.1f}x | {m1 / m2:.2f}"
         else:
-            vs, eq = "– | – | – | –", True
-        eq = eq and (parquet is None or parquet[2])
+            vs, eq = "– | – | – | –", None
+        if parquet is not None:
+            eq = parquet[2] if eq is None else eq and parquet[2]
         print(
             f"| {n:,} | {sp:,} | {s1:.2f} | {m1:.0f} | {arrow_s:.2f} | {s1 / arrow_s:.2f} | {pq} | {vs} | "
-            f"{'yes' if eq else 'NO'} |"
+            f"{'–' if eq is None else 'yes' if eq else 'NO'} |"
         )
 
 
