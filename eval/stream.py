@@ -14,6 +14,7 @@ of an earlier chunk from one that is in no chunk at all).
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -48,7 +49,7 @@ class _Window(Mapping[str, str]):
         self.pending: deque[Table] = deque()
         self.first = 0  # serial number of pending[0]
         self._rows: dict[str, tuple[int, int]] = {}  # id -> (serial, row) of the pending chunks
-        self.seen: dict[str, int] = {}  # every gold id read so far -> its line
+        self.seen: set[str] = set()  # every gold id read so far
         self.state: Reading | None = None
         self.documents = 0
 
@@ -59,12 +60,11 @@ class _Window(Mapping[str, str]):
             return False
         table, self.state = nxt
         serial = self.first + len(self.pending)
-        for row, (doc_id, line) in enumerate(zip(table.ids, table.lines, strict=True)):
-            first = self.seen.setdefault(doc_id, line)
-            if first != line:  # the whole path words it (eval.validate.check_table)
-                msg = f"duplicate document id (first at line {first})"
-                raise ValidationError([Problem(table.where(row), msg, doc_id)])
-            self._rows[doc_id] = (serial, row)
+        before = len(self.seen)
+        self.seen.update(table.ids)
+        if len(self.seen) != before + len(table):  # an id given twice: the whole path names both lines
+            raise ValidationError([Problem(table.path, "duplicate document id")])
+        self._rows.update(zip(table.ids, zip(itertools.repeat(serial), range(len(table))), strict=False))
         self.pending.append(table)
         self.documents += len(table)
         return True
