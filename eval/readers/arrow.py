@@ -82,7 +82,14 @@ def _parsed_blocks(path: Path, state: Reading, block: int) -> Iterator[tuple[byt
 
     A worker thread reads, hashes and parses the next block (pyarrow and hashlib release the
     GIL) while the caller turns the current one into columns and scores it."""
-    blocks = _blocks(path, state.digest, size=block)
+    hashing = ThreadPoolExecutor(1, thread_name_prefix="goldbench-sha256")  # in file order
+
+    class Digest:  # the file's sha256 in a thread of its own, beside the parsing
+        @staticmethod
+        def update(data: bytes) -> None:
+            hashing.submit(state.digest.update, data)
+
+    blocks = _blocks(path, Digest(), size=block)
 
     def work() -> tuple[bytes, int, pa.Table | None] | None:
         raw = next(blocks, None)
@@ -91,11 +98,14 @@ def _parsed_blocks(path: Path, state: Reading, block: int) -> Iterator[tuple[byt
         n_lines = raw.count(b"\n") + (not raw.endswith(b"\n"))
         return raw, n_lines, _parse(raw, n_lines, events=state.events)
 
-    with ThreadPoolExecutor(1, thread_name_prefix="goldbench-read") as pool:
-        ahead = pool.submit(work)
-        while (item := ahead.result()) is not None:
+    try:
+        with ThreadPoolExecutor(1, thread_name_prefix="goldbench-read") as pool:
             ahead = pool.submit(work)
-            yield item
+            while (item := ahead.result()) is not None:
+                ahead = pool.submit(work)
+                yield item
+    finally:
+        hashing.shutdown(wait=True)  # the digest is complete when the blocks are
 
 
 def iter_parquet_tables(
