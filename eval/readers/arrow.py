@@ -95,8 +95,11 @@ def _parsed_blocks(path: Path, state: Reading, block: int) -> Iterator[tuple[byt
         raw = next(blocks, None)
         if raw is None:
             return None
-        n_lines = raw.count(b"\n") + (not raw.endswith(b"\n"))
-        return raw, n_lines, _parse(raw, n_lines, events=state.events)
+        ends = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == 10)  # numpy releases the GIL
+        n_lines = len(ends) + (not raw.endswith(b"\n"))
+        longest = int(np.diff(ends, prepend=-1).max(initial=0))
+        longest = max(longest, len(raw) - (int(ends[-1]) + 1 if len(ends) else 0))
+        return raw, n_lines, _parse(raw, n_lines, events=state.events, longest=longest)
 
     try:
         with ThreadPoolExecutor(1, thread_name_prefix="goldbench-read") as pool:
@@ -168,7 +171,7 @@ def read_table(
     return Table.concat(parts, path=str(path), format=format, sha256=state.digest.hexdigest())
 
 
-def _parse(raw: bytes, n_lines: int, *, events: bool) -> pa.Table | None:
+def _parse(raw: bytes, n_lines: int, *, events: bool, longest: int = 0) -> pa.Table | None:
     """The block parsed against the layout, or None when the exact reader must read it.
 
     A field outside the layout (``meta``, ``events`` when not asked for, anything unknown) makes
@@ -178,10 +181,13 @@ def _parse(raw: bytes, n_lines: int, *, events: bool) -> pa.Table | None:
     layouts = [_PARSE, _PARSE_EVENTS] if events else [_PARSE]
     if events and b'"events"' in first:
         layouts.reverse()
+    # pyarrow parses in pieces of ``block_size`` bytes that must each hold whole lines: a line
+    # longer than the default 1 MB would fail ("straddling object"), so the pieces grow with it.
+    read = pj.ReadOptions(block_size=max(1 << 20, 2 * longest + 1))
     for options in layouts:
         try:
-            t = pj.read_json(pa.BufferReader(raw), parse_options=options)
-        except (pa.ArrowInvalid, UnicodeDecodeError, ValueError):
+            t = pj.read_json(pa.BufferReader(raw), read_options=read, parse_options=options)
+        except (pa.ArrowException, UnicodeDecodeError, ValueError):
             continue
         break
     else:
