@@ -12,7 +12,10 @@ functions) and the event columns import this module: importing pyarrow costs ~0.
 
 from __future__ import annotations
 
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
 ENTITY = pa.struct(
     [
@@ -49,3 +52,20 @@ EVENTS = pa.field("events", pa.list_(EVENT))
 # What a JSONL line may hold for the Arrow reader; ``events`` is asked for only when present.
 DOCUMENT = pa.schema([("id", pa.string()), ("text", pa.string()), ENTITIES])
 DOCUMENT_WITH_EVENTS = pa.schema([("id", pa.string()), ("text", pa.string()), ENTITIES, EVENTS])
+
+
+def ints(values: pa.Array) -> npt.NDArray[np.int64]:
+    """An integer or boolean Arrow array as int64 numpy, read from its buffer (a view when it
+    is int64 already). ``Array.to_numpy`` and ``pa.scalar`` would import pandas (~0.4 s), which
+    scoring must not (tests/eval/test_init_public_api.py).
+
+    Null slots hold whatever the buffer has: callers mask them with the validity they check.
+    """
+    if pa.types.is_boolean(values.type):
+        values = pc.cast(values, pa.int8())
+    width = values.type.bit_width // 8
+    data = values.buffers()[1]
+    if data is None:
+        return np.zeros(len(values), dtype=np.int64)
+    view = np.frombuffer(data, dtype=f"<i{width}", count=len(values), offset=values.offset * width)
+    return view.astype(np.int64, copy=False)

@@ -21,6 +21,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as _compute
 
+from .arrow_schema import ints as _numpy
 from .counts import PRF
 from .errors import Problem, ValidationError
 from .events import ARGUMENT_METRICS, _capped, _offset_items
@@ -235,20 +236,6 @@ def _parents(lists: pa.Array) -> Ints:
 def _codes(strings: pa.Array) -> tuple[Ints, tuple[str, ...]]:
     enc = pc.dictionary_encode(strings)
     return _numpy(enc.indices), tuple(enc.dictionary.to_pylist())
-
-
-def _numpy(values: pa.Array) -> Ints:
-    """An integer or boolean array as int64, without ``to_numpy`` and ``pa.scalar`` (they import pandas).
-
-    Null slots hold whatever the buffer has: callers mask them with the validity they check.
-    """
-    if pa.types.is_boolean(values.type):
-        values = pc.cast(values, pa.int8())
-    width = values.type.bit_width // 8
-    data = values.buffers()[1]
-    if data is None:
-        return np.zeros(len(values), dtype=np.int64)
-    return np.frombuffer(data, dtype=f"<i{width}", count=len(values), offset=values.offset * width).astype(np.int64)
 
 
 def _argument_offsets(arg: pa.Array, doc: Ints, entities: pa.Array | None, first_doc: int) -> tuple[Ints, Ints] | None:

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pj
 
-from ..arrow_schema import DOCUMENT, DOCUMENT_WITH_EVENTS
+from ..arrow_schema import DOCUMENT, DOCUMENT_WITH_EVENTS, ints
 from ..errors import FormatError
 from ..table import LabelCodes, Table, TableBuilder
 
@@ -221,13 +221,14 @@ def table_from_arrow(t: pa.Table | pa.RecordBatch, first_line: int, state: Readi
     if scores.null_count != len(scores) and not _probabilities(scores):
         return None  # outside [0, 1], or NaN (not JSON): the exact reader says so
     ids: list[str] = strings(t.column("id"))  # type: ignore[assignment]  # no nulls (checked above)
-    texts = _texts(t.column("text"), ids, state) if "text" in t.column_names else _texts_absent(ids, state)
+    column = t.column("text") if "text" in t.column_names else pa.nulls(t.num_rows, pa.string())
+    texts = _texts(column, ids, state)
     if texts is None:
         return None
     events = _events(t, ents, texts) if with_events else None
     if with_events and events is None:
         return None
-    counts = np.diff(numpy_view(ents.offsets)).astype(np.int64)  # a null list spans no values
+    counts = np.diff(ints(ents.offsets)).astype(np.int64)  # a null list spans no values
     return Table(
         state.path,
         format,
@@ -236,8 +237,8 @@ def table_from_arrow(t: pa.Table | pa.RecordBatch, first_line: int, state: Readi
         texts,
         list(range(first_line, first_line + t.num_rows)),
         counts,
-        numpy_view(start),
-        numpy_view(end),
+        ints(start),
+        ints(end),
         _label_codes(label, state.codes),
         tuple(state.codes),
         _sparse(flat.field("text")),
@@ -267,7 +268,7 @@ def _events(t: pa.Table | pa.RecordBatch, ents: pa.Array, texts: list[str]) -> E
     spans = [(cols.trigger_doc, cols.trigger_start, cols.trigger_end, trigger.field("text"), None)]
     spans.append((arg_doc, cols.argument_start, cols.argument_end, args.field("text"), own))
     for doc, start, end, given, mask in spans:
-        keep = np.ones(doc.shape[0], dtype=bool) if mask is None else np.frombuffer(_bools(mask), dtype=bool)
+        keep = np.ones(doc.shape[0], dtype=bool) if mask is None else ints(mask).astype(bool)
         d, s, e = doc[keep], start[keep], end[keep]
         if np.any((s < 0) | (s >= e) | (e > lengths[d])):
             return None
@@ -275,11 +276,6 @@ def _events(t: pa.Table | pa.RecordBatch, ents: pa.Array, texts: list[str]) -> E
             if (mask is None or keep[row]) and texts[int(doc[row])][int(start[row]) : int(end[row])] != text:
                 return None
     return cols
-
-
-def _bools(mask: pa.Array) -> bytes:
-    """A boolean Arrow array as one byte per value (0 or 1), without pandas."""
-    return bytes(numpy_view(pc.cast(mask, pa.int64())).astype(np.uint8))
 
 
 def _has_values(t: pa.Table | pa.RecordBatch, name: str) -> bool:
@@ -293,14 +289,6 @@ def _has_values(t: pa.Table | pa.RecordBatch, name: str) -> bool:
         return True
     chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
     return any(len(pc.list_flatten(c)) for c in chunks)
-
-
-def _texts_absent(ids: list[str], state: Reading) -> list[str] | None:
-    ref = state.reference
-    if ref is None:
-        return None
-    texts = [ref.get(i) for i in ids]
-    return None if None in texts else texts  # type: ignore[return-value]
 
 
 def _probabilities(scores: pa.Array) -> bool:
@@ -358,7 +346,7 @@ def _label_codes(labels: pa.Array, codes: LabelCodes) -> np.ndarray:
     """Labels as codes of the file's ``LabelCodes`` (one lookup per distinct label, not per span)."""
     encoded = pc.dictionary_encode(labels)
     recode = np.asarray([codes[name] for name in encoded.dictionary.to_pylist()] or [0], dtype=np.int64)
-    return recode[numpy_view(encoded.indices)]
+    return recode[ints(encoded.indices)]
 
 
 def _sparse(column: pa.Array) -> dict[int, Any]:
@@ -367,17 +355,3 @@ def _sparse(column: pa.Array) -> dict[int, Any]:
         return {}
     rows = pc.indices_nonzero(column.is_valid())
     return dict(zip(rows.to_pylist(), column.take(rows).to_pylist(), strict=True))
-
-
-_NUMPY = {pa.int64(): np.int64, pa.int32(): np.int32, pa.uint64(): np.uint64, pa.float64(): np.float64}
-
-
-def numpy_view(arr: pa.Array) -> np.ndarray:
-    """A numeric Arrow array without nulls as a numpy array over its buffer.
-
-    ``Array.to_numpy`` would do the same but imports pandas to check for extension types, and
-    scoring must not import pandas (0.5 s; tests/eval/test_init_public_api.py)."""
-    if arr.null_count:
-        raise ValueError("numpy_view takes an array without nulls")
-    dtype = np.dtype(_NUMPY[arr.type])
-    return np.frombuffer(arr.buffers()[1], dtype=dtype, count=len(arr), offset=arr.offset * dtype.itemsize)
