@@ -207,7 +207,7 @@ def to_arrow(table: Table) -> pa.Table:
     offsets = pa.array(table.entity_rows.astype(np.int32), pa.int32())
     columns: list[pa.Array] = [
         pa.array(table.ids, pa.string()),
-        pa.array(table.texts, pa.string()),
+        pa.array(list(table.texts), pa.string()),
         pa.ListArray.from_arrays(offsets, struct, type=ENTITIES.type),
     ]
     if table.extras:

@@ -36,6 +36,7 @@ from .report import (
 )
 from .slices import Grouping, group_documents
 from .table import Table
+from .texts import ById
 from .validate import check_pair, check_table
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ def load_table(
     if spec.name in STREAMED:  # columns through Arrow (eval/readers/arrow.py)
         from .readers import arrow
 
-        texts = dict(zip(reference.ids, reference.texts, strict=True)) if reference is not None else None
+        texts = ById(reference.ids, reference.texts) if reference is not None else None
         return arrow.read_table(p, reference=texts, format=spec.name, events=events)
     ref = _reference(reference) if reference is not None else None
     corpus = read_corpus(p, fmt=spec.name, reference=ref, options=options)

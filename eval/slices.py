@@ -28,6 +28,7 @@ import numpy.typing as npt
 
 from .errors import Problem, UsageError, ValidationError, quote
 from .table import Table
+from .texts import lengths as text_lengths
 
 MISSING = "(missing)"
 JOIN = "&"
@@ -159,7 +160,7 @@ def group_with_problems(parsed: Sequence[SliceSpec], gold: Table, problems: list
     values = tuple(JOIN.join(k) for k in distinct)
     bounds: dict[str, tuple[int, int]] = {}
     if len(parsed) == 1 and parsed[0].kind is SliceKind.LENGTH:
-        lengths = np.fromiter(map(len, gold.texts), dtype=np.int64, count=len(gold))
+        lengths = text_lengths(gold.texts)
         for i, v in enumerate(values):
             mine = lengths[codes == i]
             bounds[v] = (int(mine.min()), int(mine.max()))
@@ -169,7 +170,7 @@ def group_with_problems(parsed: Sequence[SliceSpec], gold: Table, problems: list
 def _labels_of(spec: SliceSpec, gold: Table, problems: list[Problem]) -> tuple[list[str], dict[str, tuple[Any, ...]]]:
     """Each document's value of one spec, and a sort key per value."""
     if spec.kind is SliceKind.LENGTH:
-        lengths = np.fromiter(map(len, gold.texts), dtype=np.int64, count=len(gold))
+        lengths = text_lengths(gold.texts)
         order = np.argsort(lengths, kind="stable")
         group = np.empty(len(gold), dtype=np.int64)
         group[order] = np.arange(len(gold)) * spec.bins // max(len(gold), 1)

@@ -24,6 +24,7 @@ import numpy.typing as npt
 from .errors import quote
 from .limits import INT64_MAX, INT64_MIN
 from .model import EMPTY, Document, Entity, Mention
+from .texts import concat as concat_texts
 
 if TYPE_CHECKING:
     from .event_columns import EventColumns
@@ -98,7 +99,7 @@ class Table:
     format: str
     sha256: str
     ids: list[str]
-    texts: list[str]
+    texts: Sequence[str]  # a list, or ``eval.texts.Texts`` (Arrow arrays) from the Arrow reader
     lines: list[int]
     counts: IntArray  # entities per document
     start: IntArray
@@ -235,7 +236,7 @@ class Table:
             format,
             sha256,
             [x for t in tables for x in t.ids],
-            [x for t in tables for x in t.texts],
+            concat_texts([t.texts for t in tables]),
             [x for t in tables for x in t.lines],
             joined("counts"),
             joined("start"),

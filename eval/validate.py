@@ -15,6 +15,8 @@ import numpy as np
 
 from .errors import Problem, plural, quote
 from .table import IntArray, Table
+from .texts import differ, spans_differ
+from .texts import lengths as text_lengths
 
 MAX_LISTED = 5
 
@@ -66,7 +68,7 @@ def table_problems(
     mentions: list[Problem] = []
     if t.start.size:
         doc = t.doc
-        lengths = np.fromiter(map(len, t.texts), dtype=np.int64, count=len(t.texts))[doc]
+        lengths = text_lengths(t.texts)[doc]
         bad = np.flatnonzero((t.start < 0) | (t.end > lengths) | (t.start >= t.end))
         for row in bad.tolist():
             d = int(doc[row])
@@ -76,20 +78,19 @@ def table_problems(
             else:
                 what = f"offsets {s}-{e} are outside the text (length {n}); offsets count Python code points"
             offsets.append(Problem(_entity_where(t, row, d), f"{t.label(row)} {what}", t.ids[d]))
-        bad_rows = set(bad.tolist())
-        for row in sorted(set(t.entity_texts) - bad_rows):
+        stated = np.setdiff1d(np.fromiter(t.entity_texts, dtype=np.int64, count=len(t.entity_texts)), bad)
+        given = [t.entity_texts[row] for row in stated.tolist()]
+        for row in stated[spans_differ(t.texts, doc[stated], t.start[stated], t.end[stated], given)].tolist():
             d = int(doc[row])
             s, e = int(t.start[row]), int(t.end[row])
-            expected = t.entity_texts[row]
-            actual = t.texts[d][s:e]
-            if actual != expected:
-                hint = (
-                    "; these offsets fit as UTF-16 code units — convert them to code points"
-                    if expected is not None and utf16_fits(t.texts[d], s, e, expected)
-                    else "; fix the offsets or the text"
-                )
-                msg = f"entity text {quote(expected)} does not match text[{s}:{e}] = {quote(actual)}{hint}"
-                texts.append(Problem(_entity_where(t, row, d), msg, t.ids[d]))
+            expected, text = t.entity_texts[row], t.texts[d]
+            hint = (
+                "; these offsets fit as UTF-16 code units — convert them to code points"
+                if expected is not None and utf16_fits(text, s, e, expected)
+                else "; fix the offsets or the text"
+            )
+            msg = f"entity text {quote(expected)} does not match text[{s}:{e}] = {quote(text[s:e])}{hint}"
+            texts.append(Problem(_entity_where(t, row, d), msg, t.ids[d]))
     for row, score in t.entity_scores.items():
         if not 0.0 <= score <= 1.0:  # NaN fails too
             d = int(t.doc[row])
@@ -189,12 +190,13 @@ def pair_parts(gold: Table, pred: Table, *, allow_extra: bool) -> tuple[list[Pro
             msg = "not in the gold set; remove it or pass --allow-extra to ignore such documents"
             extras.append(Problem(pred.where(i), msg, pred.ids[i]))
     missing = [i for i, d in enumerate(gold.ids) if d not in pred_ids]
-    for i, d in enumerate(pred.ids):
-        g = gold_index.get(d)
-        if g is not None and pred.texts[i] != gold.texts[g]:
-            at = _first_difference(gold.texts[g], pred.texts[i])
-            msg = f"text differs from the gold text at offset {at}; predict on the gold document's exact text"
-            texts.append(Problem(pred.where(i), msg, d))
+    in_gold = np.fromiter((gold_index.get(d, -1) for d in pred.ids), dtype=np.int64, count=len(pred.ids))
+    matched = np.flatnonzero(in_gold >= 0)
+    for i in matched[differ(pred.texts, matched, gold.texts, in_gold[matched])].tolist():
+        d, g = pred.ids[i], int(in_gold[i])
+        at = _first_difference(gold.texts[g], pred.texts[i])
+        msg = f"text differs from the gold text at offset {at}; predict on the gold document's exact text"
+        texts.append(Problem(pred.where(i), msg, d))
     labels = Counter(pred.label_counts())
     labels.update(m.label for _, m in pred.mentions())
     counts = PairCounts(

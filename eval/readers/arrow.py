@@ -31,6 +31,7 @@ import pyarrow.json as pj
 from ..arrow_schema import DOCUMENT, DOCUMENT_WITH_EVENTS, ints
 from ..errors import FormatError
 from ..table import LabelCodes, Table, TableBuilder
+from ..texts import Texts, from_strings, lengths, spans_differ
 
 if TYPE_CHECKING:
     from ..event_columns import EventColumns
@@ -248,7 +249,7 @@ def table_from_arrow(t: pa.Table | pa.RecordBatch, first_line: int, state: Readi
     )
 
 
-def _events(t: pa.Table | pa.RecordBatch, ents: pa.Array, texts: list[str]) -> EventColumns | None:
+def _events(t: pa.Table | pa.RecordBatch, ents: pa.Array, texts: Texts) -> EventColumns | None:
     """The block's events as columns, or None when one needs the exact reader's message: what
     ``event_columns.from_arrow`` cannot resolve, and what ``events.validate_events`` refuses
     (offsets outside the text, a given text that differs from the text at its offsets)."""
@@ -259,7 +260,7 @@ def _events(t: pa.Table | pa.RecordBatch, ents: pa.Array, texts: list[str]) -> E
     cols = from_arrow(column, ents)
     if cols is None:
         return None
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    sizes = lengths(texts)
     flat = pc.list_flatten(column)
     trigger = flat.field("trigger")
     args = pc.list_flatten(flat.field("arguments"))
@@ -270,10 +271,12 @@ def _events(t: pa.Table | pa.RecordBatch, ents: pa.Array, texts: list[str]) -> E
     for doc, start, end, given, mask in spans:
         keep = np.ones(doc.shape[0], dtype=bool) if mask is None else ints(mask).astype(bool)
         d, s, e = doc[keep], start[keep], end[keep]
-        if np.any((s < 0) | (s >= e) | (e > lengths[d])):
+        if np.any((s < 0) | (s >= e) | (e > sizes[d])):
             return None
-        for row, text in _sparse(given).items():
-            if (mask is None or keep[row]) and texts[int(doc[row])][int(start[row]) : int(end[row])] != text:
+        stated = {row: text for row, text in _sparse(given).items() if mask is None or keep[row]}
+        if stated:
+            at = np.fromiter(stated, dtype=np.int64, count=len(stated))
+            if spans_differ(texts, doc[at], start[at], end[at], list(stated.values())).size:
                 return None
     return cols
 
@@ -323,23 +326,23 @@ def strings(column: pa.ChunkedArray | pa.Array) -> list[str | None]:
     return out
 
 
-def _texts(column: pa.ChunkedArray | pa.Array, ids: list[str], state: Reading) -> list[str] | None:
-    """The documents' texts; a prediction without one takes the gold text (None: exact reader).
-
-    With gold texts to refer to, an equal text shares the gold's string instead of a copy."""
-    texts = strings(column)
+def _texts(column: pa.ChunkedArray | pa.Array, ids: list[str], state: Reading) -> Texts | None:
+    """The documents' texts, left in Arrow memory; a prediction without one takes the gold text
+    (None: the exact reader must name the line). Whether a predicted text equals its gold text
+    is checked later, column-wise (``eval.validate.pair_parts``)."""
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    if not column.null_count:
+        return Texts(chunks)
     ref = state.reference
     if ref is None:
-        return None if column.null_count else texts
-    out = []
-    for doc_id, text in zip(ids, texts, strict=True):
-        same = ref.get(doc_id)
-        if text is None:
-            if same is None:
-                return None  # not in the gold set either: the exact reader names the line
-            text = same
-        out.append(same if same is not None and same == text else text)
-    return out
+        return None
+    column = pa.concat_arrays(chunks) if len(chunks) != 1 else chunks[0]
+    missing = column.is_null()
+    taken = [ref.get(ids[k]) for k in np.flatnonzero(ints(missing)).tolist()]
+    if None in taken:
+        return None  # not in the gold set either
+    filler = from_strings(taken).cast(column.type)  # type: ignore[arg-type]  # no None (checked)
+    return Texts([pc.replace_with_mask(column, missing, filler)])
 
 
 def _label_codes(labels: pa.Array, codes: LabelCodes) -> np.ndarray:
