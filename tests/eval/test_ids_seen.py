@@ -2,7 +2,7 @@
 
 Differential against the dict on random batches (repeats within and across batches, unicode and
 lone surrogates, empty batches), also with a hash of a tiny range so that almost every id
-collides: a collision is never a repeat.
+collides: a collision is never a repeat. ``table_problems`` gives the same problems with either.
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from eval.ids import SeenIds
+from eval.model import Document
+from eval.table import Table
+from eval.validate import table_problems
 
 ODD = ["", "é", "中文", "😀x", "\ud800", "a\x00b", "doc 1", " doc1"]  # lone surrogate, NUL, spaces
 
@@ -119,3 +122,19 @@ def test_ids_seen_is_compact() -> None:
         tracemalloc.stop()
     assert len(seen) == len(ids)
     assert per_id < 50  # 8 hash + 4 order + 8 offset + 8 line + 10 UTF-8; a dict[str, int] takes ~150
+
+
+def table_of(ids: list[str], first_line: int) -> Table:
+    docs = [Document(doc_id, "", line=first_line + k) for k, doc_id in enumerate(ids)]
+    return Table.from_documents(docs, path="gold.jsonl", format="jsonl", sha256="")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_ids_seen_table_problems_as_with_a_dict(seed: int) -> None:
+    rng = random.Random(seed)
+    plain: dict[str, int] = {}
+    seen = SeenIds()
+    for ids, lines in random_batches(rng):
+        table = table_of(ids, lines[0] if lines else 1)
+        assert table_problems(table, first_line=seen) == table_problems(table, first_line=plain)
+    assert len(seen) == len(plain)
