@@ -1,9 +1,10 @@
 """A compact set of document ids, each with the line of its first use: the duplicate-id checks
 of a corpus scored in chunks, whose ids must outlive their chunk.
 
-A ``dict[str, int]`` costs ~150-200 bytes per id (the string, the int, the slot); ``SeenIds``
-keeps ~40 for an id of 10 ASCII characters: its ``hash`` (int64) in sorted numpy runs, its UTF-8
-bytes in one blob per run, and its line. Runs merge like a binary counter (a run is more than
+A ``dict[str, int]`` costs ~120 bytes per id of 10 ASCII characters (the string, the int, the
+slot; more for longer or non-ASCII ids); ``SeenIds`` keeps 38: its ``hash`` (int64) in sorted
+numpy runs, its UTF-8 bytes in one blob per run, and its line (the merge of the two largest
+runs briefly needs ~25 more). Runs merge like a binary counter (a run is more than
 twice the size of the next), so there are O(log n) runs, each searched in O(log n). A hash that
 matches is checked against the stored id: a collision is never taken for a repeat. Hashes are
 Python's ``hash`` (salted per process), so a ``SeenIds`` is never saved.
@@ -88,7 +89,7 @@ def _new_run(ids: Sequence[str], hashes: Ints, lines: Ints, by_hash: Ints) -> _R
 
 
 class SeenIds:
-    """Document ids seen so far, each with the line of its first use (``dict[str, int]`` in
+    """Document ids seen so far, each with the line of its first use (a ``dict[str, int]`` in
     ~40 bytes per id). ``hash_fn`` replaces ``hash`` in tests that force collisions."""
 
     __slots__ = ("_hash", "_runs", "_n")
