@@ -7,8 +7,9 @@ order of validation problems) is made at the end from the merged counts. The res
 ``score_tables`` on the concatenated tables (tests/eval/test_chunked_equal_whole.py).
 
 Kept between chunks: per document only its ``doc_stats`` rows, its slice (``slice_by``), its
-per-document counts (``per_document``) and, for the duplicate-id checks, its id and line;
-per label the summed counts; at most ``max_errors + 1`` error candidates of each kind.
+per-document counts (``per_document``) and, for the duplicate-id checks, its id and line in a
+compact ``eval.ids.SeenIds`` (~40 bytes for gold, as much for predictions); per label the summed
+counts; at most ``max_errors + 1`` error candidates of each kind.
 ``Outcome.gold`` is None: the gold set is never held whole.
 """
 
@@ -23,6 +24,7 @@ import numpy as np
 from .counts import PRF, add_by_key
 from .entities import DocStats, EntityCounts
 from .errors import Problem, UsageError, ValidationError
+from .ids import SeenIds
 from .pipeline import (
     Options,
     Outcome,
@@ -119,8 +121,8 @@ class _Run:
         self.options = options
         self.label_set = label_set
         self.specs: list[SliceSpec] = parse_slices(options.slice_by) if options.slice_by else []
-        self.gold_lines: dict[str, int] = {}
-        self.pred_lines: dict[str, int] = {}
+        self.gold_lines = SeenIds()  # every id so far, with the line of its first use
+        self.pred_lines = SeenIds()
         self.gold_problems: list[list[Problem]] = []
         self.pred_problems: list[list[Problem]] = []
         self.extra_problems: list[Problem] = []

@@ -8,8 +8,8 @@ document is further on makes the reader read ahead until it finds it (its text m
 predictions may leave ``text`` out); one whose chunk was already scored means the predictions
 are in another order: ``Misaligned``, and the caller reads both files whole instead.
 
-Per document only the gold ids are kept across chunks (duplicate ids, and to tell a prediction
-of an earlier chunk from one that is in no chunk at all).
+Per document only the gold ids are kept across chunks, in a compact ``SeenIds`` (duplicate ids,
+and to tell a prediction of an earlier chunk from one that is in no chunk at all).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import FormatError, Problem, ValidationError
+from .ids import SeenIds
 from .readers import arrow
 from .readers.arrow import Reading
 from .table import Table, TableBuilder
@@ -49,7 +50,7 @@ class _Window(Mapping[str, str]):
         self.pending: deque[Table] = deque()
         self.first = 0  # serial number of pending[0]
         self._rows: dict[str, tuple[int, int]] = {}  # id -> (serial, row) of the pending chunks
-        self.seen: set[str] = set()  # every gold id read so far
+        self.seen = SeenIds()  # every gold id read so far
         self.state: Reading | None = None
         self.documents = 0
 
@@ -60,9 +61,7 @@ class _Window(Mapping[str, str]):
             return False
         table, self.state = nxt
         serial = self.first + len(self.pending)
-        before = len(self.seen)
-        self.seen.update(table.ids)
-        if len(self.seen) != before + len(table):  # an id given twice: the whole path names both lines
+        if self.seen.add(table.ids, table.lines):  # an id given twice: the whole path names both lines
             raise ValidationError([Problem(table.path, "duplicate document id")])
         self._rows.update(zip(table.ids, zip(itertools.repeat(serial), range(len(table))), strict=False))
         self.pending.append(table)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import Problem, plural, quote
+from .ids import SeenIds
 from .table import IntArray, Table
 from .texts import differ, spans_differ
 from .texts import lengths as text_lengths
@@ -47,21 +48,21 @@ def check_table(t: Table, *, offsets_required: bool = True, gold: bool = False) 
 
 
 def table_problems(
-    t: Table, *, offsets_required: bool = True, gold: bool = False, first_line: dict[str, int] | None = None
+    t: Table,
+    *,
+    offsets_required: bool = True,
+    gold: bool = False,
+    first_line: dict[str, int] | SeenIds | None = None,
 ) -> list[list[Problem]]:
     """``check_table``'s problems by kind, in its order; a table in chunks concatenates each kind
-    over the chunks. ``first_line`` (id -> line of its first use) carries the ids of earlier chunks."""
+    over the chunks. ``first_line`` (id -> line of its first use: a dict, or the compact
+    ``SeenIds``) carries the ids of earlier chunks and gets this table's new ids."""
     labels = _label_problems(t)
     copies = _duplicate_entities(t) if gold else []
-    seen: dict[str, int] = first_line if first_line is not None else {}
     duplicates: list[Problem] = []
-    for i, doc_id in enumerate(t.ids):
-        if doc_id in seen:
-            where = t.where(i)
-            msg = f"duplicate document id (first at line {seen[doc_id]}); give every document a unique id"
-            duplicates.append(Problem(where, msg, doc_id))
-        else:
-            seen[doc_id] = t.lines[i]
+    for i, line in _repeats(t, first_line):
+        msg = f"duplicate document id (first at line {line}); give every document a unique id"
+        duplicates.append(Problem(t.where(i), msg, t.ids[i]))
     offsets: list[Problem] = []
     texts: list[Problem] = []
     scores: list[Problem] = []
@@ -104,6 +105,20 @@ def table_problems(
             )
             mentions.append(Problem(t.where(i), msg, t.ids[i]))
     return [labels, copies, duplicates, offsets, texts, scores, mentions]
+
+
+def _repeats(t: Table, first_line: dict[str, int] | SeenIds | None) -> list[tuple[int, int]]:
+    """``(row, line of first use)`` of each row of ``t`` whose id an earlier row or chunk used."""
+    if isinstance(first_line, SeenIds):
+        return first_line.add(t.ids, t.lines)
+    seen = first_line if first_line is not None else {}
+    repeats: list[tuple[int, int]] = []
+    for i, doc_id in enumerate(t.ids):
+        if doc_id in seen:
+            repeats.append((i, seen[doc_id]))
+        else:
+            seen[doc_id] = t.lines[i]
+    return repeats
 
 
 def _label_problems(t: Table) -> list[Problem]:
