@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["SeenIds"]
+__all__ = ["SeenHashes", "SeenIds"]
 
 Ints = npt.NDArray[np.int64]
 Index = npt.NDArray[np.int32] | npt.NDArray[np.int64]
@@ -28,7 +28,7 @@ _CODEC = ("utf-8", "surrogatepass")  # JSON can give lone surrogates ("\ud800");
 
 
 def _index(a: npt.NDArray[np.integer[Any]], n: int) -> Index:
-    """``a`` as indices of a run of ``n`` ids: int32 unless the run is too big for it."""
+    """``a`` (values below ``n``, like indices, offsets or lines) as int32 unless a value may not fit."""
     return a.astype(np.int32, copy=False) if n < 2**31 else a.astype(np.int64, copy=False)
 
 
@@ -40,8 +40,8 @@ class _Run:
     hashes: Ints
     order: Index
     blob: bytes
-    offsets: Ints
-    lines: Ints
+    offsets: Index
+    lines: Index
 
     def __len__(self) -> int:
         return len(self.hashes)
@@ -69,11 +69,13 @@ def _merged(a: _Run, b: _Run) -> _Run:
     hashes = np.concatenate([a.hashes, b.hashes])
     order = np.concatenate([_index(a.order, n), _index(b.order, n) + len(a)])
     by_hash = np.argsort(hashes, kind="stable")  # two sorted runs: timsort merges them in one pass
-    offsets = np.concatenate([a.offsets, b.offsets[1:] + a.offsets[-1]])
-    return _Run(hashes[by_hash], order[by_hash], a.blob + b.blob, offsets, np.concatenate([a.lines, b.lines]))
+    size = len(a.blob) + len(b.blob)
+    offsets = np.concatenate([_index(a.offsets, size), _index(b.offsets[1:], size) + a.offsets[-1]])
+    lines = np.concatenate([a.lines, b.lines])
+    return _Run(hashes[by_hash], order[by_hash], a.blob + b.blob, _index(offsets, size), lines)
 
 
-def _new_run(ids: Sequence[str], hashes: Ints, lines: Ints, by_hash: Ints) -> _Run:
+def _new_run(ids: Sequence[str], hashes: Ints, lines: Index, by_hash: Ints) -> _Run:
     """A run of ids that are all new and distinct; ``by_hash`` sorts ``hashes``."""
     joined = "".join(ids)
     if joined.isascii():  # the usual case: bytes are characters, no encoding per id
@@ -85,7 +87,9 @@ def _new_run(ids: Sequence[str], hashes: Ints, lines: Ints, by_hash: Ints) -> _R
         sizes = np.fromiter(map(len, encoded), np.int64, count=len(ids))
     offsets = np.zeros(len(ids) + 1, dtype=np.int64)
     np.cumsum(sizes, out=offsets[1:])
-    return _Run(hashes[by_hash], _index(by_hash, len(ids)), blob, offsets, lines)
+    top = int(lines.max(initial=0))
+    lines = _index(lines, top + 1) if int(lines.min(initial=0)) >= 0 else lines
+    return _Run(hashes[by_hash], _index(by_hash, len(ids)), blob, _index(offsets, len(blob)), lines)
 
 
 class SeenIds:
@@ -177,3 +181,39 @@ class SeenIds:
         while len(runs) > 1 and len(runs[-2]) <= 2 * len(runs[-1]):
             last = runs.pop()
             runs[-1] = _merged(runs[-1], last)
+
+
+class SeenHashes:
+    """The ``hash`` of every id added (8 bytes per id), for a check that may answer "perhaps":
+    a hit can be a collision, so a caller takes it as a reason to take the slow, exact way
+    (the stream reads both files whole then), never as an answer."""
+
+    __slots__ = ("_hash", "_runs")
+
+    def __init__(self, *, hash_fn: Callable[[str], int] = hash) -> None:
+        self._hash = hash_fn
+        self._runs: list[Ints] = []  # sorted; each more than twice the size of the next
+
+    def add(self, ids: Sequence[str]) -> bool:
+        """Add a batch; True when an id of it may repeat an earlier one (of the batch or before)."""
+        hashes = np.sort(np.fromiter(map(self._hash, ids), np.int64, count=len(ids)))
+        perhaps = bool(np.any(hashes[1:] == hashes[:-1])) or any(_has_any(run, hashes) for run in self._runs)
+        if hashes.size:
+            runs = self._runs
+            runs.append(hashes)
+            while len(runs) > 1 and len(runs[-2]) <= 2 * len(runs[-1]):
+                last = runs.pop()
+                runs[-1] = np.sort(np.concatenate([runs[-1], last]), kind="stable")
+        return perhaps
+
+    def __contains__(self, doc_id: object) -> bool:
+        """Whether ``doc_id`` may have been added (True for a collision too)."""
+        if not isinstance(doc_id, str):
+            return False
+        h = np.asarray([self._hash(doc_id)], dtype=np.int64)
+        return any(_has_any(run, h) for run in self._runs)
+
+
+def _has_any(run: Ints, hashes: Ints) -> bool:
+    at = np.minimum(np.searchsorted(run, hashes), len(run) - 1)
+    return bool(np.any(run[at] == hashes))

@@ -8,8 +8,9 @@ document is further on makes the reader read ahead until it finds it (its text m
 predictions may leave ``text`` out); one whose chunk was already scored means the predictions
 are in another order: ``Misaligned``, and the caller reads both files whole instead.
 
-Per document only the gold ids are kept across chunks, in a compact ``SeenIds`` (duplicate ids,
-and to tell a prediction of an earlier chunk from one that is in no chunk at all).
+Per document only the hash of its gold id is kept across chunks (``SeenHashes``, 8 bytes): to
+tell a prediction of an earlier chunk from one that is in no chunk at all, and to notice a
+repeated gold id. A hash that matches by collision only sends the run down the whole path.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import FormatError, Problem, ValidationError
-from .ids import SeenIds
+from .ids import SeenHashes
 from .readers import arrow
 from .readers.arrow import Reading
 from .table import Table, TableBuilder
@@ -50,7 +51,7 @@ class _Window(Mapping[str, str]):
         self.pending: deque[Table] = deque()
         self.first = 0  # serial number of pending[0]
         self._rows: dict[str, tuple[int, int]] = {}  # id -> (serial, row) of the pending chunks
-        self.seen = SeenIds()  # every gold id read so far
+        self.seen = SeenHashes()  # every gold id read so far (a hit may be a collision: Misaligned then)
         self.state: Reading | None = None
         self.documents = 0
 
@@ -61,7 +62,7 @@ class _Window(Mapping[str, str]):
             return False
         table, self.state = nxt
         serial = self.first + len(self.pending)
-        if self.seen.add(table.ids, table.lines):  # an id given twice: the whole path names both lines
+        if self.seen.add(table.ids):  # an id given twice (or a collision): the whole path names both lines
             raise ValidationError([Problem(table.path, "duplicate document id")])
         self._rows.update(zip(table.ids, zip(itertools.repeat(serial), range(len(table))), strict=False))
         self.pending.append(table)

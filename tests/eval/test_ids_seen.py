@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eval.ids import SeenIds
+from eval.ids import SeenHashes, SeenIds
 from eval.model import Document
 from eval.table import Table
 from eval.validate import table_problems
@@ -138,3 +138,21 @@ def test_ids_seen_table_problems_as_with_a_dict(seed: int) -> None:
         table = table_of(ids, lines[0] if lines else 1)
         assert table_problems(table, first_line=seen) == table_problems(table, first_line=plain)
     assert len(seen) == len(plain)
+
+
+def test_seen_hashes_answer_perhaps_never_no_for_an_added_id() -> None:
+    """``SeenHashes`` never misses an added id; with a tiny hash range it says "perhaps" for
+    others (the stream then reads the files whole), and a repeat in a batch is noticed."""
+    rnd = random.Random(7)
+    seen = SeenHashes()
+    added: list[str] = []
+    for b in range(40):
+        batch = [f"doc{b}-{k}" for k in range(rnd.randint(0, 300))]
+        assert seen.add(batch) is False
+        added += batch
+    assert all(doc_id in seen for doc_id in added)
+    assert "doc-unknown" not in seen and 3 not in seen
+    assert seen.add(["new", added[5]]) is True  # an earlier batch's id
+    assert seen.add(["twice", "twice"]) is True  # within the batch
+    tiny = SeenHashes(hash_fn=lambda s: len(s) % 3)
+    assert tiny.add(["a"]) is False and "bb" not in tiny and "dddd" in tiny  # a collision: perhaps
