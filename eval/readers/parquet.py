@@ -187,6 +187,8 @@ def _null_problems(path: Path, batch: pa.RecordBatch, first_row: int, *, needs_t
     """Every null where the layout needs a value, and every meta that is not JSON, in ``batch``."""
     import numpy as np
 
+    if _no_nulls(batch, needs_text=needs_text):
+        return []  # the usual case: no list positions to work out
     ids = batch.column("id")
     problems: list[str] = []
 
@@ -236,6 +238,17 @@ def _null_problems(path: Path, batch: pa.RecordBatch, first_row: int, *, needs_t
                 except orjson.JSONDecodeError as exc:
                     report([row], lambda r, e=exc: (r, f"meta is not valid JSON ({e})"), "store meta as JSON text")
     return problems
+
+
+def _no_nulls(batch: pa.RecordBatch, *, needs_text: bool) -> bool:
+    """Whether ``batch`` has no null where the layout needs a value and no ``meta`` to check,
+    from null counts alone."""
+    if META in batch.schema.names or "events" in batch.schema.names:
+        return False
+    if batch.column("id").null_count or (needs_text and batch.column("text").null_count):
+        return False
+    ents = batch.column("entities").flatten()
+    return not ents.null_count and not any(ents.field(name).null_count for name in _REQUIRED["entities"])
 
 
 def _batches(
