@@ -95,6 +95,7 @@ class WriteSet:
     def __init__(self, outputs: Mapping[str, str | Path | None]) -> None:
         self.paths: dict[str, Path] = {}
         self._contents: dict[Path, bytes] = {}
+        self._written: dict[Path, Path] = {}  # output -> its temporary, written by the caller
         owner: dict[Path, str] = {}
         for option, raw in outputs.items():
             if raw is None:
@@ -123,11 +124,35 @@ class WriteSet:
             raise UsageError(f"{option} {path}: cannot read it to append ({exc.strerror or exc})") from None
         self._contents[path] = current + (b"\n" if current and not current.endswith(b"\n") else b"") + line
 
+    def temporary(self, option: str) -> Path:
+        """A temporary file beside the file of ``option``, for an output too big to collect
+        (``evaluate convert`` writes Parquet into it chunk by chunk). ``commit`` renames it into
+        place with the others; ``discard`` removes it."""
+        path = self.paths[option]
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        except OSError as exc:
+            raise UsageError(
+                f"{option} {path}: cannot write it ({exc.strerror or exc}); no output was written"
+            ) from None
+        os.close(fd)
+        self._written[path] = Path(tmp)
+        return Path(tmp)
+
+    def discard(self) -> None:
+        """Remove the temporaries of ``temporary``: nothing of this run is left."""
+        for tmp in self._written.values():
+            tmp.unlink(missing_ok=True)
+        self._written.clear()
+
     def commit(self) -> None:
         """Write every collected file: all temporaries first, then one rename each."""
-        staged: list[tuple[str, Path]] = []
+        staged: list[tuple[str, Path]] = [(str(tmp), path) for path, tmp in self._written.items()]
         mode = 0o666 & ~current_umask()
         try:
+            for tmp_name, _ in staged:
+                os.chmod(tmp_name, mode)
             for path, data in self._contents.items():
                 path.parent.mkdir(parents=True, exist_ok=True)
                 fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -137,6 +162,7 @@ class WriteSet:
                 os.chmod(tmp, mode)
             for tmp, path in staged:
                 os.replace(tmp, path)
+            self._written.clear()
         except OSError as exc:
             for tmp, _ in staged:
                 Path(tmp).unlink(missing_ok=True)

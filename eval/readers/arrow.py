@@ -112,6 +112,19 @@ def _parsed_blocks(path: Path, state: Reading, block: int) -> Iterator[tuple[byt
         hashing.shutdown(wait=True)  # the digest is complete when the blocks are
 
 
+def plain_blocks(path: Path, *, block: int = BLOCK) -> Iterator[tuple[bytes, int, pa.Table | None, Reading]]:
+    """The file's blocks as ``(raw lines, first line, the block in the Arrow layout or None,
+    reading state)``: None where ``iter_tables`` hands the block to the exact reader (events,
+    ``meta``, entity ids, anything not plainly valid). ``evaluate convert`` writes the Arrow
+    blocks as they are and parses the others record by record."""
+    state = Reading(str(path))
+    line_no = 1
+    for raw, n_lines, parsed in _parsed_blocks(path, state, block):
+        plain = parsed is not None and table_from_arrow(parsed, line_no, state, format="jsonl") is not None
+        yield raw, line_no, parsed if plain else None, state
+        line_no += n_lines
+
+
 def iter_parquet_tables(
     path: Path, *, reference: Mapping[str, str] | None = None, batch_docs: int = 16_384, events: bool = False
 ) -> Iterator[tuple[Table, Reading]]:

@@ -1,6 +1,6 @@
 """``evaluate convert``: JSONL -> Parquet -> Documents gives the JSONL documents back (meta,
-scores, entity texts and ids, events); the fast pyarrow.json path equals the exact one; bad
-input and bad output paths are one line each, exit 2, and nothing is written."""
+scores, entity texts and ids, events); JSONL streamed chunk by chunk equals the exact reader's
+documents; bad input and bad output paths are one line each, exit 2, and nothing is written."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
+import eval.convert as convert_module
 from eval.cli import convert_app
-from eval.convert import ROW_GROUP, _exact, _fast, convert, from_documents
+from eval.convert import ROW_GROUP, convert, from_documents
 from eval.errors import UsageError, ValidationError
-from eval.readers import DEFAULT_READ, read_corpus
-from eval.readers.jsonl import read_jsonl, read_table
+from eval.readers import read_corpus
+from eval.readers.jsonl import read_jsonl
 from eval.readers.parquet import read_documents
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
@@ -98,7 +99,11 @@ def test_convert_plain_has_no_events_or_meta_columns(tmp_path: Path) -> None:
     assert pq.ParquetFile(tmp_path / "b.parquet").schema_arrow.names == ["id", "text", "entities"]
 
 
-def test_convert_fast_path_equals_exact_path(tmp_path: Path) -> None:
+@pytest.mark.parametrize("block", [None, 700])
+def test_convert_streamed_equals_exact_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int | None) -> None:
+    """JSONL is converted chunk by chunk (tiny chunks: a few documents each); the file equals
+    the exact reader's documents in the layout, whatever the chunking."""
+    monkeypatch.setattr(convert_module, "BLOCK", block)
     gold, pred = generate(tmp_path / "synth", docs=300, entities=8, seed=3)
     records = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines()]
     for k, r in enumerate(records):  # entity texts, scores and ids: what the checked table drops or keeps aside
@@ -112,21 +117,41 @@ def test_convert_fast_path_equals_exact_path(tmp_path: Path) -> None:
     records[7]["entities"] = []
     src = _write(tmp_path / "plain.jsonl", records)
     src.write_text(src.read_text(encoding="utf-8").replace("\n", "\n\n", 3), encoding="utf-8")  # blank lines
-    for path in (src, pred):
-        table = read_table(path)
-        assert not table.documents and not table.extras
-        fast = _fast(path, table)
-        assert fast is not None
-        assert fast.equals(_exact(path, DEFAULT_READ)[1]())
-        assert fast.equals(from_documents(read_corpus(path).documents))
+    mixed = _write(tmp_path / "mixed.jsonl", [*RECORDS, *records[:40], *RECORDS[:1]])
+    mixed.write_text(mixed.read_text(encoding="utf-8").replace('"id": "d1"', '"id": "m1"', 1), encoding="utf-8")
+    for path in (src, pred, mixed):
+        out = tmp_path / f"{path.stem}-{block}.parquet"
+        done = convert(path, out)
+        expected = from_documents(read_corpus(path).documents)
+        written = pq.read_table(out)
+        assert written.cast(expected.schema).equals(expected), path  # Parquet names list items "element"
+        assert done.documents == written.num_rows
 
 
-def test_convert_fast_path_declines_what_it_cannot_read(tmp_path: Path) -> None:
+def test_convert_names_a_repeat_across_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(convert_module, "BLOCK", 300)
+    records = [{"id": "twice" if k in (3, 20) else f"x{k}", "text": TEXT, "entities": []} for k in range(30)]
+    src = _write(tmp_path / "twice.jsonl", records)
+    with pytest.raises(ValidationError) as info:
+        convert(src, tmp_path / "out.parquet")
+    assert [p.where for p in info.value.problems] == [f"{src}:21"]
+    assert "duplicate document id (first at line 4)" in info.value.problems[0].message
+    assert not (tmp_path / "out.parquet").exists()
+
+
+def test_convert_refuses_a_file_changed_while_converting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = _write(tmp_path / "in.jsonl", RECORDS)
+    monkeypatch.setattr(convert_module, "_write_chunks", lambda p, tmp, schema: "another digest")
+    with pytest.raises(UsageError, match="changed while it was converted"):
+        convert(src, tmp_path / "out.parquet")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]  # no temporary left
+
+
+def test_convert_declines_an_entity_id_that_is_not_a_string(tmp_path: Path) -> None:
     src = _write(
         tmp_path / "ids.jsonl",
         [{"id": "d1", "text": TEXT, "entities": [{"start": 0, "end": 5, "label": "P", "id": 5}]}],
     )
-    assert _fast(src, read_table(src)) is None
     with pytest.raises(Exception, match=r"ids\.jsonl:1: document 'd1': entities\[0\]\.id must be a string"):
         convert(src, tmp_path / "out.parquet")
     assert not (tmp_path / "out.parquet").exists()
