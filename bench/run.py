@@ -63,7 +63,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=HERE / "out")
     ap.add_argument("--nervaluate-max", type=int, default=100_000, help="run nervaluate only up to this many documents")
     ap.add_argument(
-        "--parquet-max", type=int, default=100_000, help="convert to Parquet and time it up to this many documents"
+        "--parquet-max", type=int, default=1_000_000, help="convert to Parquet and time it up to this many documents"
     )
     args = ap.parse_args()
     evaluate = str(Path(sys.executable).with_name("evaluate"))

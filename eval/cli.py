@@ -396,12 +396,40 @@ def convert_cli(
     typer.echo(f"wrote {done.path}: {counts}{events}, {done.bytes:,} bytes")
 
 
+merge_app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=HELP_MARKUP)
+
+
+@merge_app.command(
+    help="Merge the JSON reports of shards of one corpus (evaluate --format json, one per shard) into one report.",
+    epilog="Counts are summed and ratios recomputed; what is made of a whole shard (error cases, intervals, slices) "
+    "is left out with a note. Exit codes: 0 merged, 2 bad input or output path. See docs/performance.md.",
+)
+def merge_cli(
+    parts: Annotated[list[Path], typer.Argument(metavar="PART.json...", help="Shard reports, two or more.")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the output to FILE instead of stdout.")] = None,
+    junit: Annotated[Path | None, typer.Option(help="Also write a JUnit XML report to this path.")] = None,
+    html: Annotated[Path | None, typer.Option(help="Also write an HTML report to this path.")] = None,
+) -> None:
+    from .errors import GoldbenchError
+    from .io import WriteSet
+    from .merge import merge_reports
+
+    try:
+        outputs = WriteSet({"--out": out, "--junit": junit, "--html": html})
+        _emit(merge_reports(parts), fmt, outputs, model=None)
+    except GoldbenchError as exc:
+        fail(exc.lines())
+
+
+SUBCOMMANDS = {"history": history_app, "convert": convert_app, "merge": merge_app}
+
+
 def main() -> None:
-    """``evaluate GOLD PRED ...``, ``evaluate history FILE ...`` or ``evaluate convert IN OUT.parquet``."""
-    if len(sys.argv) > 1 and sys.argv[1] == "history":
-        history_app(args=sys.argv[2:], prog_name="evaluate history")
-    elif len(sys.argv) > 1 and sys.argv[1] == "convert":
-        convert_app(args=sys.argv[2:], prog_name="evaluate convert")
+    """``evaluate GOLD PRED ...``, or one of ``evaluate history|convert|merge ...``."""
+    sub = SUBCOMMANDS.get(sys.argv[1]) if len(sys.argv) > 1 else None
+    if sub is not None:
+        sub(args=sys.argv[2:], prog_name=f"evaluate {sys.argv[1]}")
     else:
         app(prog_name="evaluate")
 

@@ -82,19 +82,30 @@ def _known_labels(cols: SpanColumns) -> SpanColumns:
 
 
 def _outcomes(
-    scheme: Scheme, a: Assignment, g_key: IntArray, p_key: IntArray, size: int
+    scheme: Scheme,
+    a: Assignment,
+    g_key: IntArray,
+    p_key: IntArray,
+    size: int,
+    totals: tuple[IntArray, IntArray] | None = None,
 ) -> dict[str, npt.NDArray[np.int64]]:
-    """Outcome counts per bucket; ``g_key``/``p_key`` give each gold/predicted span's bucket."""
+    """Outcome counts per bucket; ``g_key``/``p_key`` give each gold/predicted span's bucket.
+    ``totals``: their bincounts, the same for every scheme (computed once by the caller)."""
     correct = a.tier == TIER_CORRECT
     paired = np.bincount(g_key[a.gold[~correct]], minlength=size)
+    g_all, p_all = totals if totals is not None else _totals(g_key, p_key, size)
     out = {
         "correct": np.bincount(g_key[a.gold[correct]], minlength=size),
         "incorrect": paired if scheme is not Scheme.PARTIAL else np.zeros(size, np.int64),
         "partial": paired if scheme is Scheme.PARTIAL else np.zeros(size, np.int64),
-        "missed": np.bincount(g_key, minlength=size) - np.bincount(g_key[a.gold], minlength=size),
-        "spurious": np.bincount(p_key, minlength=size) - np.bincount(p_key[a.pred], minlength=size),
+        "missed": g_all - np.bincount(g_key[a.gold], minlength=size),
+        "spurious": p_all - np.bincount(p_key[a.pred], minlength=size),
     }
     return out
+
+
+def _totals(g_key: IntArray, p_key: IntArray, size: int) -> tuple[IntArray, IntArray]:
+    return np.bincount(g_key, minlength=size), np.bincount(p_key, minlength=size)
 
 
 def _counts_at(out: Mapping[str, npt.NDArray[np.int64]], i: int, scheme: Scheme) -> Counts:
@@ -253,14 +264,13 @@ def count_entities(
 ) -> EntityCounts:
     """The counts of ``score_entities`` (see there); ``taken``: error candidates of each kind
     taken from earlier chunks (the whole corpus takes at most ``max_errors + 1`` of each)."""
-    doc_index = {d: i for i, d in enumerate(gold_table.ids)}
     n_docs = len(gold_table)
     every = set(gold_table.label_counts()) | set(pred_table.label_counts())
     present = every & set(labels) if labels is not None else every
     codes = LabelCodes(tuple(sorted(present)))
     index = {**{x: -1 for x in (*gold_table.label_names, *pred_table.label_names)}, **codes.index}
     gold = _columns(gold_table, np.arange(n_docs, dtype=np.int64), index)
-    pred_map = np.fromiter((doc_index.get(x, -1) for x in pred_table.ids), dtype=np.int64, count=len(pred_table))
+    pred_map = pred_table.rows_in(gold_table)
     pred = _columns(pred_table, pred_map, index)
     gold, pred = _known_labels(gold), _known_labels(pred)
     cand = candidate_pairs(gold, pred)
@@ -285,10 +295,11 @@ def count_entities(
             shared[scope, key] = assign(key, gold, pred, candidates)
         return shared[scope, key]
 
+    doc_totals, label_totals = _totals(gold.doc, pred.doc, n_docs), _totals(gold.label, pred.label, n_labels)
     for scheme in schemes:
         a = pairing("micro", scheme, cand)
         assignments[scheme] = a
-        per_doc = _outcomes(scheme, a, gold.doc, pred.doc, n_docs)
+        per_doc = _outcomes(scheme, a, gold.doc, pred.doc, n_docs, doc_totals)
         micro[scheme] = Counts(
             int(per_doc["correct"].sum()),
             int(per_doc["incorrect"].sum()),
@@ -302,7 +313,7 @@ def count_entities(
             for i, d in enumerate(gold_table.ids):
                 by_doc[d][scheme] = _counts_at(per_doc, i, scheme)
         by_label_pairs = pairing("label", scheme, same_label)
-        per_label = _outcomes(scheme, by_label_pairs, gold.label, pred.label, n_labels)
+        per_label = _outcomes(scheme, by_label_pairs, gold.label, pred.label, n_labels, label_totals)
         if groups is not None:
             slices[scheme] = _slice_counts(scheme, per_doc, by_label_pairs, gold, pred, groups, n_labels)
         for i, name in enumerate(codes.names):

@@ -130,6 +130,22 @@ class Table:
         np.cumsum(self.counts, out=out[1:])
         return out
 
+    @cached_property
+    def row_of(self) -> dict[str, int]:
+        """Document id -> row (the last row of an id given twice)."""
+        return {d: i for i, d in enumerate(self.ids)}
+
+    def rows_in(self, other: Table) -> IntArray:
+        """The row in ``other`` of each document of this table, -1 where ``other`` has none;
+        remembered for the last ``other`` (validation and scoring both ask for it)."""
+        memo = self.__dict__.get("_rows_in")
+        if memo is not None and memo[0] is other:
+            return memo[1]  # type: ignore[no-any-return]
+        index = other.row_of
+        rows = np.fromiter((index.get(d, -1) for d in self.ids), dtype=np.int64, count=len(self.ids))
+        self.__dict__["_rows_in"] = (other, rows)
+        return rows
+
     def label(self, row: int) -> str:
         return self.label_names[int(self.label_codes[row])]
 

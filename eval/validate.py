@@ -197,16 +197,20 @@ def pair_parts(gold: Table, pred: Table, *, allow_extra: bool) -> tuple[list[Pro
     """``check_pair``'s problems by kind (extra documents, texts that differ) and its counts."""
     extras: list[Problem] = []
     texts: list[Problem] = []
-    gold_index = {d: i for i, d in enumerate(gold.ids)}
-    pred_ids = set(pred.ids)
-    extra = [i for i, d in enumerate(pred.ids) if d not in gold_index]
+    in_gold = pred.rows_in(gold)
+    extra = np.flatnonzero(in_gold < 0).tolist()
     if extra and not allow_extra:
         for i in extra:
             msg = "not in the gold set; remove it or pass --allow-extra to ignore such documents"
             extras.append(Problem(pred.where(i), msg, pred.ids[i]))
-    missing = [i for i, d in enumerate(gold.ids) if d not in pred_ids]
-    in_gold = np.fromiter((gold_index.get(d, -1) for d in pred.ids), dtype=np.int64, count=len(pred.ids))
     matched = np.flatnonzero(in_gold >= 0)
+    if len(gold.row_of) == len(gold):
+        predicted = np.zeros(len(gold), dtype=bool)
+        predicted[in_gold[matched]] = True
+        missing = np.flatnonzero(~predicted).tolist()
+    else:  # an id given twice (a gold problem reported on its own): each of its rows is predicted
+        pred_ids = set(pred.ids)
+        missing = [i for i, d in enumerate(gold.ids) if d not in pred_ids]
     for i in matched[differ(pred.texts, matched, gold.texts, in_gold[matched])].tolist():
         d, g = pred.ids[i], int(in_gold[i])
         at = _first_difference(gold.texts[g], pred.texts[i])

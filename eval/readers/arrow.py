@@ -138,12 +138,22 @@ def iter_parquet_tables(
         while chunk := f.read(BLOCK):
             state.digest.update(chunk)
     row = 1
-    for batch in parquet.iter_parquet(path, batch_docs, needs_text=reference is None):
+    for batch in _ahead(parquet.iter_parquet(path, batch_docs, needs_text=reference is None)):
         table = table_from_arrow(batch, row, state, format="parquet")
         if table is None:
             table = _exact_rows(batch, row, state)
         row += batch.num_rows
         yield table, state
+
+
+def _ahead(items: Iterator[Any]) -> Iterator[Any]:
+    """``items``, the next one made in a worker thread while the caller works on the current
+    one (Parquet decoding releases the GIL, so it runs beside scoring on a second core)."""
+    with ThreadPoolExecutor(1, thread_name_prefix="goldbench-parquet") as pool:
+        ahead = pool.submit(next, items, None)
+        while (item := ahead.result()) is not None:
+            ahead = pool.submit(next, items, None)
+            yield item
 
 
 def _exact_rows(batch: pa.RecordBatch, first_row: int, state: Reading) -> Table:

@@ -1,4 +1,4 @@
-"""``evaluate --help``, ``evaluate convert --help`` and ``annotate --help`` import no Arrow.
+"""``evaluate --help``, ``evaluate convert|merge --help`` and ``annotate --help`` import no Arrow.
 
 pyarrow costs ~0.3 s to import; the readers import it only when they read (issue 11). The
 time itself is measured in bench/cli_startup.py.
@@ -19,6 +19,7 @@ HEAVY = ("pyarrow", "polars", "numpy", "pandas")
     [
         ("eval.cli", ["evaluate", "--help"]),
         ("eval.cli", ["evaluate", "convert", "--help"]),
+        ("eval.cli", ["evaluate", "merge", "--help"]),
         ("annotate.cli", ["annotate", "--help"]),
     ],
 )
