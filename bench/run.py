@@ -3,8 +3,8 @@
 Each tool runs end to end (reading included) in its own process; wall time and peak RSS are
 taken from that process (``os.wait4``). Per corpus: ``evaluate`` on JSONL, the floor (Arrow
 reading both files and nothing else, bench/arrow_read.py), ``evaluate`` on the same corpus as
-Parquet (converted once, not timed; up to ``--parquet-max`` documents, as ``evaluate convert``
-holds a file in memory), and nervaluate (up to ``--nervaluate-max`` documents: at
+Parquet (converted once with ``evaluate convert``, not timed; up to ``--parquet-max`` documents),
+and nervaluate (up to ``--nervaluate-max`` documents: at
 1M it would need ~36 GB). Prints a Markdown table: seconds, peak MB, ratios, and whether the
 micro counts of all four schemes are equal (JSONL, Parquet and nervaluate).
 
