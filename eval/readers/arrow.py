@@ -137,12 +137,21 @@ def iter_parquet_tables(
     with open(path, "rb") as f:  # the report names the file by its sha256, as for JSONL
         while chunk := f.read(BLOCK):
             state.digest.update(chunk)
-    row = 1
-    for batch in _ahead(parquet.iter_parquet(path, batch_docs, needs_text=reference is None)):
-        table = table_from_arrow(batch, row, state, format="parquet")
-        if table is None:
-            table = _exact_rows(batch, row, state)
-        row += batch.num_rows
+    batches = parquet.iter_parquet(path, batch_docs, needs_text=reference is None)
+
+    def tables(batches: Iterator[pa.RecordBatch]) -> Iterator[Table]:
+        row = 1
+        for batch in batches:
+            table = table_from_arrow(batch, row, state, format="parquet")
+            if table is None:
+                table = _exact_rows(batch, row, state)
+            row += batch.num_rows
+            yield table
+
+    # Without a reference nothing is shared with the caller, so the worker makes whole tables;
+    # with one (predictions: the gold window, which the caller reads too) only the batches.
+    chunks = _ahead(tables(batches)) if reference is None else tables(_ahead(batches))
+    for table in chunks:
         yield table, state
 
 
