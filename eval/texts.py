@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 IntArray = npt.NDArray[np.int64]
+LARGE = 2**31 - 1  # bytes a ``pa.string()`` array can hold (32-bit offsets)
 
 __all__ = ["ById", "Texts", "concat", "differ", "from_strings", "lengths", "spans_differ"]
 
@@ -78,15 +79,19 @@ class Texts(Sequence[str]):
 
         return pa.chunked_array(self.chunks, pa.string())
 
-    def take(self, rows: IntArray) -> pa.Array:
-        """The texts of ``rows`` as one array (a slice, no copy, when the rows are consecutive)."""
+    def take(self, rows: IntArray) -> pa.ChunkedArray:
+        """The texts of ``rows`` (a slice, no copy, when the rows are consecutive). Texts of more
+        than ``LARGE`` bytes in all are taken as ``large_string``, whose offsets are 64-bit."""
+        import pyarrow as pa
+
+        column = self._column()
         if not rows.size:
-            return from_strings([])
+            return pa.chunked_array([from_strings([])], pa.string())
         if rows[-1] - rows[0] + 1 == rows.size and np.all(np.diff(rows) == 1):
-            part = self._column().slice(int(rows[0]), int(rows.size))
-        else:
-            part = self._column().take(index_array(rows))
-        return part.chunk(0) if part.num_chunks == 1 else part.combine_chunks()
+            return column.slice(int(rows[0]), int(rows.size))
+        if sum(c.nbytes for c in self.chunks) >= LARGE:
+            column = column.cast(pa.large_string())
+        return column.take(index_array(rows))
 
 
 def index_array(rows: IntArray) -> pa.Array:
@@ -132,14 +137,18 @@ def concat(parts: Sequence[Sequence[str]]) -> Sequence[str]:
 def differ(a: Sequence[str], rows_a: IntArray, b: Sequence[str], rows_b: IntArray) -> IntArray:
     """Positions ``k`` where ``a[rows_a[k]] != b[rows_b[k]]``, compared column-wise for Arrow texts."""
     if isinstance(a, Texts) and isinstance(b, Texts):
+        import pyarrow as pa
         import pyarrow.compute as pc
 
         from .arrow_schema import ints
 
         if not rows_a.size:
             return np.zeros(0, dtype=np.int64)
-        unequal = pc.not_equal(a.take(rows_a), b.take(rows_b))
-        return np.flatnonzero(ints(unequal)).astype(np.int64)
+        left, right = a.take(rows_a), b.take(rows_b)
+        if left.type != right.type:  # one side beyond LARGE bytes
+            left, right = left.cast(pa.large_string()), right.cast(pa.large_string())
+        unequal = pc.not_equal(left, right)  # chunk by chunk, however the two are chunked
+        return np.flatnonzero(np.concatenate([ints(c) for c in unequal.chunks])).astype(np.int64)
     pairs = zip(rows_a.tolist(), rows_b.tolist(), strict=True)
     return np.asarray([k for k, (i, j) in enumerate(pairs) if a[i] != b[j]], dtype=np.int64)
 

@@ -169,3 +169,25 @@ def test_column_checks_import_no_pandas() -> None:
         "assert 'pandas' not in sys.modules, 'a column check imported pandas'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[2])
+
+
+def test_differ_beyond_what_a_string_array_holds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Texts of more than 2 GiB in all are taken as large_string (64-bit offsets): with the
+    limit made tiny, the comparison takes that path and still equals Python's."""
+    import random
+
+    import eval.texts as texts_module
+
+    rnd = random.Random(3)
+    gold = ["".join(rnd.choice("abé🙂 ") for _ in range(rnd.randint(0, 12))) for _ in range(60)]
+    pred = [g if rnd.random() < 0.7 else g + "x" for g in gold]
+    rows = np.asarray(rnd.sample(range(60), 60), dtype=np.int64)
+    want = [k for k in range(60) if pred[rows[k]] != gold[rows[k]]]
+    for limit in (texts_module.LARGE, 1):
+        monkeypatch.setattr(texts_module, "LARGE", limit)
+        got = differ(arrow_texts(pred, 3), rows, arrow_texts(gold, 4), rows)
+        assert got.tolist() == want
+        consecutive = np.arange(60, dtype=np.int64)
+        assert differ(arrow_texts(pred, 2), consecutive, arrow_texts(gold, 5), rows).tolist() == [
+            k for k in range(60) if pred[k] != gold[rows[k]]
+        ]
