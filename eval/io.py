@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -96,6 +97,7 @@ class WriteSet:
         self.paths: dict[str, Path] = {}
         self._contents: dict[Path, bytes] = {}
         self._written: dict[Path, Path] = {}  # output -> its temporary, written by the caller
+        self._folders: list[Path] = []  # folders ``temporary`` made, deepest first
         owner: dict[Path, str] = {}
         for option, raw in outputs.items():
             if raw is None:
@@ -129,6 +131,8 @@ class WriteSet:
         (``evaluate convert`` writes Parquet into it chunk by chunk). ``commit`` renames it into
         place with the others; ``discard`` removes it."""
         path = self.paths[option]
+        made = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+        self._folders += made  # deepest first: ``discard`` removes them if the run fails
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -145,6 +149,10 @@ class WriteSet:
         for tmp in self._written.values():
             tmp.unlink(missing_ok=True)
         self._written.clear()
+        for folder in self._folders:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only if still empty
+        self._folders.clear()
 
     def commit(self) -> None:
         """Write every collected file: all temporaries first, then one rename each."""
@@ -163,6 +171,7 @@ class WriteSet:
             for tmp, path in staged:
                 os.replace(tmp, path)
             self._written.clear()
+            self._folders.clear()  # they hold the outputs now
         except OSError as exc:
             for tmp, _ in staged:
                 Path(tmp).unlink(missing_ok=True)

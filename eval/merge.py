@@ -6,7 +6,8 @@ metric, type and role, and the confusion matrix. Precision, recall, F1 and the m
 are computed again from the sums, so the merged report equals the report of the whole corpus
 (tests/eval/test_merge_shards.py). What is made of the whole corpus cannot be summed and is
 left out, with a note saying so: error cases (capped per shard), intervals and comparisons
-(per-document statistics), slices, thresholds, per-document scores, grounding, gate and run.
+(per-document statistics), slices, thresholds, grounding, gate and run. Per-document scores
+(``--per-document``) are joined, each document being in one shard.
 
 Refused (exit 2): a file that is not a goldbench report, parts scored under other settings,
 levels or schemes, and the same gold shard twice (equal gold sha256).
@@ -71,8 +72,11 @@ def merge_reports(paths: Sequence[str | Path]) -> Report:
         for label, by_scheme in part["labels"].items():
             labels[label] = add_by_key(labels.get(label, {}), by_scheme)
     labels = dict(sorted(labels.items()))
+    documents = _documents(parts)
     macro = {s: Metrics.mean([by[s].metrics for by in labels.values() if s in by]) for s in schemes}
     left_out = sorted({LEFT_OUT[k] for part in parts for k in part["left_out"]})
+    if documents is None and any(part["documents"] is not None for part in parts):
+        left_out.append("per-document scores (not in every shard)")
     notes = [f"{Path(part['path']).name}: {note}" for part in parts for note in part["notes"]]
     names = ", ".join(Path(part["path"]).name for part in parts)
     notes.insert(0, f"merged from {len(parts)} shard reports ({names}); counts summed, ratios recomputed")
@@ -81,7 +85,7 @@ def merge_reports(paths: Sequence[str | Path]) -> Report:
     return Report(
         gold=_joined([part["gold"] for part in parts]),
         predictions=_joined([part["predictions"] for part in parts]),
-        entities=EntityScores(micro, macro, labels),
+        entities=EntityScores(micro, macro, labels, documents),
         level=first["level"],
         schemes=schemes,
         events=_events([part["events"] for part in parts]),
@@ -111,7 +115,10 @@ def read_part(path: str | Path) -> dict[str, Any]:
             "micro": _counts(entities["micro"]),
             "labels": {label: _counts(by) for label, by in entities["labels"].items()},
             "events": _event_scores(data["events"]) if "events" in data else None,
-            "confusion": data.get("confusion"),
+            "confusion": _cells(data["confusion"]) if "confusion" in data else None,
+            "documents": (
+                {d: _counts(by) for d, by in entities["documents"].items()} if "documents" in entities else None
+            ),
             "notes": [str(n) for n in data.get("notes", [])],
             "left_out": [k for k in LEFT_OUT if data.get(k)],
         }
@@ -173,20 +180,49 @@ def _events(parts: list[EventScores | None]) -> EventScores | None:
     return EventScores(micro, dict(sorted(types.items())), dict(sorted(roles.items())))
 
 
-def _confusion(parts: list[Mapping[str, Any] | None]) -> Confusion | None:
+def _cells(node: Mapping[str, Any]) -> Counter[tuple[str, str]]:
+    """A confusion block as counts by (gold label, predicted label)."""
+    axis = [str(x) for x in node["labels"]]
+    matrix = node["matrix"]
+    if len(matrix) != len(axis) or any(len(row) != len(axis) for row in matrix):
+        raise ValueError(f"confusion matrix is not {len(axis)}x{len(axis)}")
+    cells: Counter[tuple[str, str]] = Counter()
+    for g, row in zip(axis, matrix, strict=True):
+        for q, n in zip(axis, row, strict=True):
+            cells[g, q] += _count(n, "a confusion cell")
+    return cells
+
+
+def _confusion(parts: list[Counter[tuple[str, str]] | None]) -> Confusion | None:
     """The matrices summed by (gold label, predicted label); absent when a shard has none."""
     if not parts or any(p is None for p in parts):
         return None
     cells: Counter[tuple[str, str]] = Counter()
     for p in parts:
         assert p is not None
-        axis = [str(x) for x in p["labels"]]
-        for g, row in zip(axis, p["matrix"], strict=True):
-            for q, n in zip(axis, row, strict=True):
-                cells[g, q] += _count(n, "a confusion cell")
+        cells.update(p)
     names = sorted({x for key in cells for x in key} - {Confusion.NONE})
     axis = [*names, Confusion.NONE]
     return Confusion(tuple(axis), tuple(tuple(cells.get((g, q), 0) for q in axis) for g in axis))
+
+
+def _documents(parts: list[dict[str, Any]]) -> dict[str, dict[Scheme, Counts]] | None:
+    """The per-document scores of every shard (``--per-document``), joined: a document is in
+    one shard only (a shard's gold ids are unique, and a document in two shards is refused)."""
+    if any(part["documents"] is None for part in parts):
+        return None
+    out: dict[str, dict[Scheme, Counts]] = {}
+    owner: dict[str, str] = {}
+    for part in parts:
+        for doc_id, by_scheme in part["documents"].items():
+            if doc_id in owner:
+                raise UsageError(
+                    f"{part['path']}: document {quote(doc_id)} is also in {owner[doc_id]}; "
+                    "shards must not share documents"
+                )
+            owner[doc_id] = part["path"]
+            out[doc_id] = by_scheme
+    return dict(sorted(out.items()))
 
 
 def _joined(sources: list[Source]) -> Source:

@@ -257,3 +257,11 @@ def test_convert_checks_output_before_reading(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="already exists"):
         (tmp_path / "x.parquet").write_bytes(b"")
         convert(tmp_path / "missing.jsonl", tmp_path / "x.parquet")
+
+
+def test_convert_refused_late_leaves_no_folder_it_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = _write(tmp_path / "in.jsonl", RECORDS)
+    monkeypatch.setattr(convert_module, "_write_chunks", lambda p, tmp, schema: "another digest")
+    with pytest.raises(UsageError, match="changed while it was converted"):
+        convert(src, tmp_path / "new" / "sub" / "out.parquet")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]

@@ -119,3 +119,37 @@ def test_merged_report_is_a_report(tmp_path: Path) -> None:
     for kind in OutputFormat:
         assert render(merged, kind)
     assert merged.gold.path == f"{tmp_path / 'gold-0.jsonl'} + {tmp_path / 'gold-1.jsonl'}"
+
+
+def test_merged_per_document_scores_are_the_whole_corpus(tmp_path: Path) -> None:
+    generate(tmp_path, docs=80, entities=5, seed=6)
+    options = Options(per_document=True)
+    a, b = parts(tmp_path, shards(tmp_path, [33]), options)
+    merged = report_to_dict(merge_reports([a, b]))
+    whole = report_to_dict(evaluate(tmp_path / "gold.jsonl", tmp_path / "pred.jsonl", options=options).report)
+    assert len(whole["entities"]["documents"]) == 80
+    assert merged["entities"] == whole["entities"]
+    c = tmp_path / "plain-0.json"  # the first shard without per-document scores
+    c.write_text(render_json(evaluate(tmp_path / "gold-0.jsonl", tmp_path / "pred-0.jsonl").report), encoding="utf-8")
+    notes = report_to_dict(merge_reports([c, b]))["notes"]
+    assert any("per-document scores (not in every shard)" in n for n in notes)
+
+
+def test_merge_names_a_bad_confusion_block_or_a_shared_document(tmp_path: Path) -> None:
+    generate(tmp_path, docs=40, entities=4, seed=8)
+    a, b = parts(tmp_path, shards(tmp_path, [20]), Options(details=True, per_document=True))
+    data = json.loads(b.read_text(encoding="utf-8"))
+    runner = CliRunner()
+    for broken in ({"labels": ["A"], "matrix": [[1, 2]]}, {"labels": ["A"]}, [1], {"labels": ["A"], "matrix": [[-1]]}):
+        bad = tmp_path / "bad.json"
+        bad.write_text(json.dumps({**data, "confusion": broken}), encoding="utf-8")
+        result = runner.invoke(merge_app, [str(a), str(bad)])
+        lines = result.stderr.strip().splitlines()
+        assert result.exit_code == 2 and len(lines) == 1 and "bad.json: malformed goldbench report" in lines[0], lines
+    twice = tmp_path / "twice.json"
+    shared = dict(data["entities"]["documents"])
+    first = json.loads(a.read_text(encoding="utf-8"))
+    shared.update(first["entities"]["documents"])
+    twice.write_text(json.dumps({**data, "entities": {**data["entities"], "documents": shared}}), encoding="utf-8")
+    with pytest.raises(UsageError, match=r"twice\.json: document '.+' is also in .*part-0\.json"):
+        merge_reports([a, twice])
