@@ -48,9 +48,7 @@ class _Run:
 
     def has_hash(self, hashes: Ints) -> npt.NDArray[np.bool_]:
         """Which of ``hashes`` some id of the run has (a candidate, not yet a repeat)."""
-        at = np.searchsorted(self.hashes, hashes)
-        np.minimum(at, len(self.hashes) - 1, out=at)
-        return np.asarray(self.hashes[at] == hashes)
+        return _found(self.hashes, hashes)
 
     def line_of(self, key: bytes, h: int) -> int | None:
         """The line of the id whose UTF-8 is ``key`` (hash ``h``), None when it is not in the run."""
@@ -173,14 +171,8 @@ class SeenIds:
         return repeats
 
     def _push(self, run: _Run) -> None:
-        if not len(run):
-            return
-        runs = self._runs
-        runs.append(run)
         self._n += len(run)
-        while len(runs) > 1 and len(runs[-2]) <= 2 * len(runs[-1]):
-            last = runs.pop()
-            runs[-1] = _merged(runs[-1], last)
+        _push(self._runs, run, _merged)
 
 
 class SeenHashes:
@@ -198,12 +190,7 @@ class SeenHashes:
         """Add a batch; True when an id of it may repeat an earlier one (of the batch or before)."""
         hashes = np.sort(np.fromiter(map(self._hash, ids), np.int64, count=len(ids)))
         perhaps = bool(np.any(hashes[1:] == hashes[:-1])) or any(_has_any(run, hashes) for run in self._runs)
-        if hashes.size:
-            runs = self._runs
-            runs.append(hashes)
-            while len(runs) > 1 and len(runs[-2]) <= 2 * len(runs[-1]):
-                last = runs.pop()
-                runs[-1] = np.sort(np.concatenate([runs[-1], last]), kind="stable")
+        _push(self._runs, hashes, lambda a, b: np.sort(np.concatenate([a, b]), kind="stable"))
         return perhaps
 
     def __contains__(self, doc_id: object) -> bool:
@@ -215,5 +202,21 @@ class SeenHashes:
 
 
 def _has_any(run: Ints, hashes: Ints) -> bool:
+    return bool(_found(run, hashes).any())
+
+
+def _found(run: Ints, hashes: Ints) -> npt.NDArray[np.bool_]:
+    """Which of ``hashes`` the sorted, non-empty ``run`` holds."""
     at = np.minimum(np.searchsorted(run, hashes), len(run) - 1)
-    return bool(np.any(run[at] == hashes))
+    return np.asarray(run[at] == hashes)
+
+
+def _push(runs: list[Any], run: Any, merged: Callable[[Any, Any], Any]) -> None:
+    """Add a non-empty sorted run, merging like a binary counter: each run stays more than
+    twice the size of the next, so there are O(log n) runs."""
+    if not len(run):
+        return
+    runs.append(run)
+    while len(runs) > 1 and len(runs[-2]) <= 2 * len(runs[-1]):
+        last = runs.pop()
+        runs[-1] = merged(runs[-1], last)

@@ -90,12 +90,7 @@ def _parsed_blocks(path: Path, state: Reading, block: int) -> Iterator[tuple[byt
         def update(data: bytes) -> None:
             hashing.submit(state.digest.update, data)
 
-    blocks = _blocks(path, Digest(), size=block)
-
-    def work() -> tuple[bytes, int, pa.Table | None] | None:
-        raw = next(blocks, None)
-        if raw is None:
-            return None
+    def parsed(raw: bytes) -> tuple[bytes, int, pa.Table | None]:
         ends = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == 10)  # numpy releases the GIL
         n_lines = len(ends) + (not raw.endswith(b"\n"))
         longest = int(np.diff(ends, prepend=-1).max(initial=0))
@@ -103,11 +98,7 @@ def _parsed_blocks(path: Path, state: Reading, block: int) -> Iterator[tuple[byt
         return raw, n_lines, _parse(raw, n_lines, events=state.events, longest=longest)
 
     try:
-        with ThreadPoolExecutor(1, thread_name_prefix="goldbench-read") as pool:
-            ahead = pool.submit(work)
-            while (item := ahead.result()) is not None:
-                ahead = pool.submit(work)
-                yield item
+        yield from _ahead(map(parsed, _blocks(path, Digest(), size=block)))
     finally:
         hashing.shutdown(wait=True)  # the digest is complete when the blocks are
 
@@ -157,8 +148,9 @@ def iter_parquet_tables(
 
 def _ahead(items: Iterator[Any]) -> Iterator[Any]:
     """``items``, the next one made in a worker thread while the caller works on the current
-    one (Parquet decoding releases the GIL, so it runs beside scoring on a second core)."""
-    with ThreadPoolExecutor(1, thread_name_prefix="goldbench-parquet") as pool:
+    one (parsing and Parquet decoding release the GIL, so they run beside scoring on a second
+    core). No item may be None."""
+    with ThreadPoolExecutor(1, thread_name_prefix="goldbench-read") as pool:
         ahead = pool.submit(next, items, None)
         while (item := ahead.result()) is not None:
             ahead = pool.submit(next, items, None)
